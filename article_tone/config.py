@@ -1,0 +1,42 @@
+"""Paths and defaults, built from this file's location so they hold wherever the repo lives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+"""The project root (the folder holding README.md)."""
+
+SEEDS = ROOT / "seeds"
+DATA = ROOT / "data"
+PROCESSED = DATA / "processed"
+TOPICS_FILE = DATA / "topics.toml"
+EXAMPLES = DATA / "examples"
+EVALUATION = DATA / "evaluation"
+REPORTS = ROOT / "reports"
+FIGURES = REPORTS / "figures"
+NOTEBOOKS = ROOT / "notebooks"
+MODELS = Path(__file__).resolve().parent / "models"
+
+SHARED = ROOT.parent / "shared"
+"""Data beside the project (corpora, validation ratings); never committed into it."""
+
+SEED_ARTICLE = SEEDS / "000_f9d92dfb58a1c3ba.txt"
+
+BOOTSTRAP_SEED = 20190515
+"""Fixed seed of every bootstrap, so confidence intervals are reproducible."""
+BOOTSTRAP_RESAMPLES = 2000
+POLARITY_THRESHOLD = 0.05
+"""|score| below this counts as neutral (the VADER study's convention)."""
+
+
+def display_path(path: str | Path) -> str:
+    """``path`` relative to the project root when inside it, else as given.
+
+    Outputs (CSV, JSON, notebooks) use this so they do not depend on where the repo lives.
+    """
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(ROOT).as_posix()
+    except (ValueError, OSError):
+        return str(path)

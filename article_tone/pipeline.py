@@ -1,0 +1,70 @@
+"""One article, end to end: Article -> sentences -> scores, terms, topics -> aggregates.
+
+Data flows one way; each stage is a pure function of the stages before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import pandas as pd
+
+from .article import Article, load_article
+from .sentiment import score_sentences
+from .text import split_sentences
+
+_WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
+
+
+def count_words(text: str) -> int:
+    """Words as a reader counts them: "U.S.", "Russia's" and "win-win" are one word each."""
+    return len(_WORD.findall(text))
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Every table of one article (see the data contract in the README)."""
+
+    article: Article = field(repr=False)
+    paragraphs: pd.DataFrame = field(repr=False)
+    sentences: pd.DataFrame = field(repr=False)
+    drivers: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    terms: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    topic_mentions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    topic_tone: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    @property
+    def blocks(self) -> pd.DataFrame:
+        return self.article.blocks
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables written by ``analyze --out``, by file stem."""
+        out = {"blocks": self.blocks}
+        for f in fields(self):
+            table = getattr(self, f.name)
+            if f.name != "article" and len(table.columns):
+                out[f.name] = table
+        return out
+
+    def __repr__(self) -> str:
+        return (f"Analysis({self.article.path!r}: {len(self.paragraphs)} paragraphs, "
+                f"{len(self.sentences)} sentences)")
+
+
+def analyze(article: Article | str | Path, topics: str | Path | None = None) -> Analysis:
+    """Analyse one article (an :class:`Article` or a path).
+
+    ``topics`` is a topic lexicon file (TOML); the default is ``data/topics.toml``.
+    """
+    if not isinstance(article, Article):
+        article = load_article(article)
+    paragraphs = article.paragraphs
+    sentences = split_sentences(article)
+    paragraphs["n_words"] = paragraphs["text"].map(count_words).astype("int64")
+    per_para = sentences.groupby("para_no").size()
+    paragraphs["n_sentences"] = paragraphs["para_no"].map(per_para).fillna(0).astype("int64")
+    paragraphs = pd.concat([paragraphs, score_sentences(paragraphs["text"].tolist())], axis=1)
+    sentences = pd.concat([sentences, score_sentences(sentences["text"].tolist())], axis=1)
+    return Analysis(article=article, paragraphs=paragraphs, sentences=sentences)

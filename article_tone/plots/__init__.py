@@ -1,0 +1,1 @@
+"""matplotlib figures. Every function takes tidy DataFrames and returns a Figure."""
