@@ -290,6 +290,21 @@ class Article:
     def name(self) -> str:
         return Path(self.path).stem
 
+    def summary(self) -> pd.Series:
+        """Metadata and provenance as one labelled column, for display."""
+        meta = self.meta
+        return pd.Series({
+            "path": self.path,
+            "sha256": self.sha256[:16] + "…",
+            "encoding": self.encoding + ("" if not self.warnings else " (guessed: " + "; ".join(self.warnings) + ")"),
+            "section": meta["section"],
+            "published": meta["published"].isoformat() if meta["published"] else None,
+            "headline": meta["headline"],
+            "author": meta["author"],
+            "editor_note": meta["editor_note"],
+            "body paragraphs": int((self.blocks["kind"] == "body").sum()),
+        }, name="value")
+
     def to_dict(self) -> dict:
         """JSON-ready summary (no tables): path, sha256, encoding, warnings, meta, counts."""
         meta = dict(self.meta)
@@ -418,3 +433,17 @@ def coverage_errors(article: Article) -> list[str]:
             errors.append(f"character {i} ({ch!r}) lies in {owner[i]} blocks")
             break
     return errors
+
+
+def describe_blocks(article: Article) -> str:
+    """One sentence (Markdown) on what is analysed and what was left out."""
+    counts = article.blocks["kind"].value_counts()
+    n_body = int(counts.get("body", 0))
+    left = [(k, int(counts[k])) for k in BLOCK_KINDS if k != "body" and counts.get(k, 0)]
+    head = f"Of {len(article.blocks)} blocks, **{n_body}** are body paragraphs and are analysed"
+    if not left:
+        return head + "; nothing was left out."
+    parts = ", ".join(f"{n} {k.replace('_', ' ')}{'s' if n > 1 and k not in ('byline',) else ''}"
+                      for k, n in left)
+    n_left = sum(n for _, n in left)
+    return f"{head}; {n_left} {'was' if n_left == 1 else 'were'} left out: {parts}."
