@@ -1,40 +1,843 @@
-"""Sentence and paragraph scorers.
+"""Sentence and paragraph scorers, and the words that drove each score.
 
 * ``polarity`` in [-1, 1] and ``subjectivity`` in [0, 1]: TextBlob's default (pattern) analyzer,
-  exactly ``TextBlob(text).sentiment``.
-* ``vader_compound`` in [-1, 1]: VADER's normalised compound score.
+  equal to ``TextBlob(text).sentiment`` (bit for bit: same tokens, same arithmetic, same order).
+* ``vader_compound`` in [-1, 1]: VADER's normalised compound score, equal to
+  ``SentimentIntensityAnalyzer().polarity_scores(text)["compound"]``.
+* ``polarity_masked`` in [-1, 1]: TextBlob polarity with the words that belong to a proper name
+  ("Black" in "Black Sea", "New" in "New Detente") neutralised, so a reader sees how much of the
+  "tone" is names. Equal to ``polarity`` when no opinion word sits in a name.
+* ``tone`` in [-1, 1]: the calibrated score of :mod:`article_tone.calibrated`, when available.
+
+Why not simply ``TextBlob(t).sentiment`` per text: TextBlob builds a namedtuple class on every
+call, re-tokenises with a dozen regex passes and looks words up through a lazy dict. Here the
+same pattern tokenizer runs once per whitespace-separated chunk (cached across texts, so a
+paragraph and its sentences share the work), the same assessment rules run over plain dicts, and
+VADER runs with its per-word re-lowercasing of the whole text hoisted out. The rare text where
+TextBlob's emoticon or sarcasm rules could join tokens across spaces, or that holds line breaks,
+is scored by TextBlob itself.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 SCORE_COLUMNS = ["polarity", "subjectivity", "vader_compound"]
+MASKED_COLUMN = "polarity_masked"
+TONE_COLUMN = "tone"
+DRIVER_COLUMNS = ["para_no", "sent_no", "words", "word", "polarity", "subjectivity", "in_entity"]
+"""``drivers``: one row per word or phrase TextBlob scored in a paragraph. ``words`` is the
+phrase as TextBlob reports it (lower case, e.g. "much more", "not good"); ``word`` the scored
+word as written in the article ("Black"); ``in_entity`` true when that word is part of a proper
+name. The mean of a paragraph's ``polarity`` (``subjectivity``) is the paragraph's score."""
+
+# ----------------------------------------------------------------------------- proper names
+NAME_PHRASES = (
+    "black sea",
+    "new detente",
+    "deep state",
+    "persian gulf",
+    "world cup",
+    "white house",
+    "united states",
+    "united nations",
+    "united kingdom",
+    "new york",
+    "new zealand",
+    "new delhi",
+    "great britain",
+    "soviet union",
+    "european union",
+    "cold war",
+    "middle east",
+    "far east",
+    "good friday",
+    "wall street",
+    "north korea",
+    "south korea",
+    "south africa",
+    "red cross",
+    "red sea",
+    "dead sea",
+    "great wall",
+    "golden globe",
+    "golden globes",
+    "top gear",
+    "multipolar world order",
+    "international affairs",
+    "minsk agreements",
+)
+"""Multi-word proper names, matched case-insensitively over tokens ("deep state" is written in
+lower case in the seed). The topic lexicon adds its capitalised multi-word entries."""
+CONTEXT_NAMES = {("new", "start"): ("the", "an")}
+"""Names that are also ordinary phrases: "New START" is the treaty when capitalised or after
+"the"/"an" ("an extension to the new start"), but "a new start" is an opinion."""
+_OPENERS = frozenset({'"', "“", "‘", "'", "(", "[", "`", "``"})
+_TERMINATORS = frozenset({".", "!", "?", "...", ":", ";"})
+_MASK = "_name_"  # an unknown word: it neutralises the name word without joining its neighbours
+
+
+@lru_cache(maxsize=8)
+def name_phrases(topics_file: str | None = None) -> tuple[tuple[str, ...], ...]:
+    """Multi-word names as lower-case token tuples: :data:`NAME_PHRASES` plus every capitalised
+    multi-word string of the topic lexicon (``data/topics.toml`` by default; skipped if absent)."""
+    from .config import TOPICS_FILE
+
+    phrases = set(NAME_PHRASES)
+    path = TOPICS_FILE if topics_file is None else topics_file
+    try:
+        import tomllib
+
+        with open(path, "rb") as fh:
+            lexicon = tomllib.load(fh)
+    except (OSError, ValueError):
+        lexicon = {}
+
+    def walk(obj):
+        if isinstance(obj, dict):
+            for v in obj.values():
+                yield from walk(v)
+        elif isinstance(obj, list):
+            for v in obj:
+                yield from walk(v)
+        elif isinstance(obj, str):
+            yield obj
+
+    for s in walk(lexicon):
+        words = s.split()
+        if (
+            2 <= len(words) <= 5
+            and all(w[:1].isupper() for w in words if w.isalpha())
+            and all(re.fullmatch(r"[\w.'’-]+", w) for w in words)
+        ):
+            phrases.add(s.lower())
+    out = {tuple(p.split()) for p in phrases} - set(CONTEXT_NAMES)  # those need context
+    return tuple(sorted(out, key=lambda t: (-len(t), t)))
+
+
+@lru_cache(maxsize=8)
+def _phrases_by_first(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for ph in phrases:  # longest first
+        out.setdefault(ph[0], []).append(ph)
+    return out
+
+
+def entity_flags(
+    tokens: Sequence[str],
+    starts: Sequence[int] = (0,),
+    phrases: tuple[tuple[str, ...], ...] | None = None,
+    only: Sequence[int] | None = None,
+) -> list[bool]:
+    """True for each token that is part of a proper name rather than an opinion.
+
+    ``tokens`` as written (TextBlob's tokens, punctuation separate); ``starts`` the token
+    positions where a sentence begins; ``only``, optional, the positions worth deciding (the
+    others are False). Offline rules, no tagger data:
+
+    * a known multi-word name (:func:`name_phrases`), any case: "Black Sea", "deep state";
+    * a capitalised word inside a sentence (not right after an opening quote): "Lavrov";
+    * a capitalised word at a sentence start or after an opening quote when the next word is
+      capitalised too: "New Detente", "Great Britain" (not "Sincere thanks", not "I").
+    All-caps words found in TextBlob's lexicon ("GREAT") count as emphasis, not names.
+    """
+    phrases = name_phrases() if phrases is None else phrases
+    by_first = _phrases_by_first(phrases)
+    longest = max((len(p) for p in phrases), default=1)
+    lex = _pattern_lexicon()[0]
+    n = len(tokens)
+    start_set = set(starts)
+    flags = [False] * n
+
+    def low(j: int) -> str:
+        return tokens[j].lower() if 0 <= j < n else ""
+
+    def is_cap(j: int) -> bool:
+        t = tokens[j] if 0 <= j < n else ""
+        return t[:1].isupper() and t != "I"
+
+    def decide(i: int) -> bool:
+        for a in range(max(0, i - longest + 1), i + 1):  # a known name covering i
+            for ph in by_first.get(low(a), ()):
+                if a + len(ph) > i and tuple(low(j) for j in range(a, a + len(ph))) == ph:
+                    return True
+        for a in (i - 1, i):  # "the new start"
+            before = CONTEXT_NAMES.get((low(a), low(a + 1)))
+            if before and (is_cap(a) or low(a - 1) in before):
+                return True
+        if not is_cap(i):
+            return False
+        t = tokens[i]
+        if t.isupper() and len(t) > 1 and t.lower() in lex:
+            return False  # shouting, not a name
+        j = i - 1
+        while j >= 0 and tokens[j] in _OPENERS and j + 1 not in start_set:
+            j -= 1
+        initial = i in start_set or j < 0 or tokens[j] in _TERMINATORS or (j + 1) in start_set
+        if not initial and j == i - 1:
+            return True  # capitalised inside a sentence
+        return is_cap(i + 1) and not t.lower().endswith("ly")
+
+    for i in range(n) if only is None else only:
+        flags[i] = decide(i)
+    return flags
+
+
+# ----------------------------------------------------------------------------- TextBlob, exactly
+@lru_cache(maxsize=1)
+def _pattern_lexicon():
+    """TextBlob's English sentiment lexicon as plain dicts (loaded once).
+
+    Returns (lex, labels, emoticons, negations): lex maps word -> (p, s, i, is_modifier) for the
+    part-of-speech ``None`` entry that TextBlob uses on plain strings."""
+    from textblob import _text as tt
+    from textblob.en import sentiment as pattern
+
+    len(pattern)  # force the lazy load
+    lex = {}
+    for w, pos in dict.items(pattern):
+        if None in pos:
+            p, s, i = pos[None]
+            lex[w] = (p, s, i, any(m in pos for m in pattern.modifiers))
+    emoticons: dict[str, float] = {}
+    for (_type, p), e in tt.EMOTICONS.items():
+        for x in e:
+            emoticons.setdefault(x.lower(), p)
+    return lex, dict(pattern.labeler), emoticons, tuple(pattern.negations)
 
 
 @lru_cache(maxsize=1)
-def _textblob_analyzer():
-    from textblob.en.sentiments import PatternAnalyzer
+def _tokenizer_parts():
+    from textblob import _text as tt
 
-    return PatternAnalyzer()
+    # Every way an emoticon or the sarcasm mark "(!)" can match with at least one space inside:
+    # only then can TextBlob's post-processing join tokens, and the fast path would differ.
+    variants = set()
+    for e in [x for v in tt.EMOTICONS.values() for x in v] + ["(!)"]:
+        parts = [re.escape(c) for c in e]
+        for g in range(1, len(parts)):
+            variants.add(
+                "".join(
+                    p + ("" if k + 1 == len(parts) else (" " if k + 1 == g else " ?"))
+                    for k, p in enumerate(parts)
+                )
+            )
+    return tt, re.compile("|".join(sorted(variants)))
 
 
+_CHUNK = re.compile(r"\S+")
+_CHUNK_CACHE: dict[str, tuple[str, ...]] = {}
+_CHUNK_CACHE_MAX = 500_000
+
+
+_QUOTES = re.compile("[“”‘’'\"]")
+
+
+@lru_cache(maxsize=1)
+def _replacements():
+    from textblob import _text as tt
+
+    assert all("'" in a for a in tt.replacements)  # the shortcut in _chunk_tokens relies on it
+    return [(re.compile(a), b) for a, b in tt.replacements.items()]
+
+
+def _chunk_tokens(chunk: str) -> tuple[str, ...]:
+    """Tokens of one whitespace-free chunk, exactly as ``textblob._text.find_tokens`` makes them
+    (its token loop, without the sentence grouping, which never changes tokens)."""
+    if chunk.isalnum():
+        return (chunk,)  # nothing to replace or split: the loop below would keep it whole
+    tt, _ = _tokenizer_parts()
+    s = chunk
+    if "'" in s:  # every contraction pattern holds an apostrophe
+        for rx, b in _replacements():
+            s = rx.sub(b, s)
+    if _QUOTES.search(s):
+        s = (
+            s.replace("“", " “ ")
+            .replace("”", " ” ")
+            .replace("‘", " ‘ ")
+            .replace("’", " ’ ")
+            .replace("'", " ' ")
+            .replace('"', ' " ')
+        )
+        s = re.sub(r"\s+", " ", s)
+    punctuation = tuple(tt.PUNCTUATION.replace(".", ""))
+    replace = tt.replacements
+    tokens = []
+    for t in tt.TOKEN.findall(s + " "):
+        if len(t) > 0:
+            tail = []
+            while t.startswith(punctuation) and t not in replace:
+                if t.startswith(punctuation):
+                    tokens.append(t[0])
+                    t = t[1:]
+            while t.endswith(punctuation + (".",)) and t not in replace:
+                if t.endswith(punctuation):
+                    tail.append(t[-1])
+                    t = t[:-1]
+                if t.endswith("..."):
+                    tail.append("...")
+                    t = t[:-3].rstrip(".")
+                if t.endswith("."):
+                    if (
+                        t in tt.ABBREVIATIONS
+                        or tt.RE_ABBR1.match(t) is not None
+                        or tt.RE_ABBR2.match(t) is not None
+                        or tt.RE_ABBR3.match(t) is not None
+                    ):
+                        break
+                    tail.append(t[-1])
+                    t = t[:-1]
+            if t != "":
+                tokens.append(t)
+            tokens.extend(reversed(tail))
+    return tuple(tokens)
+
+
+def pattern_tokens(text: str) -> tuple[list[str], list[int], bool]:
+    """TextBlob's tokens of ``text`` as written, the chunk (whitespace-separated piece) each
+    comes from, and whether the fast path is exact for this text (see the module docstring)."""
+    _, guard = _tokenizer_parts()
+    tokens: list[str] = []
+    chunk_of: list[int] = []
+    cache = _CHUNK_CACHE
+    for k, chunk in enumerate(_CHUNK.findall(text)):
+        toks = cache.get(chunk)
+        if toks is None:
+            toks = _chunk_tokens(chunk)
+            if len(cache) < _CHUNK_CACHE_MAX:
+                cache[chunk] = toks
+        tokens.extend(toks)
+        chunk_of.extend([k] * len(toks))
+    exact = (
+        "\n" not in text
+        and "\r" not in text
+        and "END-OF-SENTENCE" not in text
+        and guard.search(" ".join(tokens)) is None
+    )
+    return tokens, chunk_of, exact
+
+
+def assess(words: Sequence[str]) -> list[tuple[list[str], float, float, object, int]]:
+    """TextBlob's ``Sentiment.assessments`` over lower-case ``words``, plus the position of the
+    word that carries each score: (words, polarity, subjectivity, label, head)."""
+    lex, labels, emoticons, negations = _pattern_lexicon()
+    from textblob._text import IRONY, MOOD, PUNCTUATION
+
+    a: list[dict] = []
+    m = None
+    n = None
+    for k, w in enumerate(words):
+        e = lex.get(w)
+        if e is not None:
+            p, s, i, is_mod = e
+            if m is None:
+                a.append({"w": [w], "p": p, "s": s, "i": i, "n": 1, "x": labels.get(w), "k": k})
+            if m is not None:
+                last = a[-1]
+                last["w"].append(w)
+                last["p"] = max(-1.0, min(p * last["i"], +1.0))
+                last["s"] = max(-1.0, min(s * last["i"], +1.0))
+                last["i"] = i
+                last["x"] = labels.get(w)
+                last["k"] = k
+            if n is not None:
+                a[-1]["w"].insert(0, n)
+                a[-1]["i"] = 1.0 / a[-1]["i"]
+                a[-1]["n"] = -1
+            m = None
+            n = None
+            if is_mod:
+                m = w
+            if w in negations:
+                n = w
+        else:
+            if w in negations:
+                n = w
+            elif n and len(w.strip("'")) > 1:
+                n = None
+            if n is not None and m is not None and m.endswith("ly"):
+                a[-1]["w"].append(n)
+                a[-1]["n"] = -1
+                n = None
+            elif m and len(w) > 2:
+                m = None
+            if w == "!" and len(a) > 0:
+                a[-1]["w"].append("!")
+                a[-1]["p"] = max(-1.0, min(a[-1]["p"] * 1.25, +1.0))
+            if w == "(!)":
+                a.append({"w": [w], "p": 0.0, "s": 1.0, "i": 1.0, "n": 1, "x": IRONY, "k": k})
+            if w.isalpha() is False and len(w) <= 5 and w not in PUNCTUATION:
+                p = emoticons.get(w)
+                if p is not None:
+                    a.append({"w": [w], "p": p, "s": 1.0, "i": 1.0, "n": 1, "x": MOOD, "k": k})
+    return [(d["w"], d["p"] * -0.5 if d["n"] < 0 else d["p"], d["s"], d["x"], d["k"]) for d in a]
+
+
+def _avg(values) -> float:
+    s, n = 0, 0
+    for v in values:
+        s += 1 * v
+        n += 1
+    return s / float(n or 1)
+
+
+# ----------------------------------------------------------------------------- VADER, faster
 @lru_cache(maxsize=1)
 def _vader():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    """VADER with the same rules; only its repeated lower-casing of the whole text is hoisted."""
+    from vaderSentiment import vaderSentiment as vs
 
-    return SentimentIntensityAnalyzer()
+    class FastVader(vs.SentimentIntensityAnalyzer):
+        _lw_src = None
+        _lw: list[str] = []
+        _emoji_chars = None
+
+        def _lower(self, words):
+            if self._lw_src is not words:
+                self._lw_src = words
+                self._lw = [str(w).lower() for w in words]
+            return self._lw
+
+        def polarity_scores(self, text):
+            if self._emoji_chars is None:
+                self._emoji_chars = frozenset(k for k in self.emojis if len(k) == 1)
+            if self._emoji_chars.isdisjoint(text):
+                text = text.strip()
+                sentitext = vs.SentiText(text)
+                sentiments = []
+                words = sentitext.words_and_emoticons
+                wl = self._lower(words)
+                lexicon, booster, last = self.lexicon, vs.BOOSTER_DICT, len(words) - 1
+                for i, item in enumerate(words):
+                    valence = 0
+                    lw = wl[i]
+                    if lw in booster:
+                        sentiments.append(valence)
+                        continue
+                    if i < last and lw == "kind" and wl[i + 1] == "of":
+                        sentiments.append(valence)
+                        continue
+                    if lw not in lexicon:  # what sentiment_valence does for such a word
+                        sentiments.append(valence)
+                        continue
+                    sentiments = self.sentiment_valence(valence, sentitext, item, i, sentiments)
+                sentiments = self._but_check(words, sentiments)
+                self._lw_src = None
+                return self.score_valence(sentiments, text)
+            self._lw_src = None
+            return super().polarity_scores(text)
+
+        def _negation_check(self, valence, words_and_emoticons, start_i, i):
+            wl = self._lower(words_and_emoticons)
+            negated, n_scalar = vs.negated, vs.N_SCALAR
+            if start_i == 0:
+                if negated([wl[i - (start_i + 1)]]):
+                    valence = valence * n_scalar
+            if start_i == 1:
+                if wl[i - 2] == "never" and (wl[i - 1] == "so" or wl[i - 1] == "this"):
+                    valence = valence * 1.25
+                elif wl[i - 2] == "without" and wl[i - 1] == "doubt":
+                    valence = valence
+                elif negated([wl[i - (start_i + 1)]]):
+                    valence = valence * n_scalar
+            if start_i == 2:
+                if (
+                    wl[i - 3] == "never"
+                    and (wl[i - 2] == "so" or wl[i - 2] == "this")
+                    or (wl[i - 1] == "so" or wl[i - 1] == "this")
+                ):
+                    valence = valence * 1.25
+                elif wl[i - 3] == "without" and (wl[i - 2] == "doubt" or wl[i - 1] == "doubt"):
+                    valence = valence
+                elif negated([wl[i - (start_i + 1)]]):
+                    valence = valence * n_scalar
+            return valence
+
+        def _special_idioms_check(self, valence, words_and_emoticons, i):
+            wl = self._lower(words_and_emoticons)
+            special, booster = vs.SPECIAL_CASES, vs.BOOSTER_DICT
+            onezero = f"{wl[i - 1]} {wl[i]}"
+            twoonezero = f"{wl[i - 2]} {wl[i - 1]} {wl[i]}"
+            twoone = f"{wl[i - 2]} {wl[i - 1]}"
+            threetwoone = f"{wl[i - 3]} {wl[i - 2]} {wl[i - 1]}"
+            threetwo = f"{wl[i - 3]} {wl[i - 2]}"
+            for seq in (onezero, twoonezero, twoone, threetwoone, threetwo):
+                if seq in special:
+                    valence = special[seq]
+                    break
+            if len(wl) - 1 > i:
+                zeroone = f"{wl[i]} {wl[i + 1]}"
+                if zeroone in special:
+                    valence = special[zeroone]
+            if len(wl) - 1 > i + 1:
+                zeroonetwo = f"{wl[i]} {wl[i + 1]} {wl[i + 2]}"
+                if zeroonetwo in special:
+                    valence = special[zeroonetwo]
+            for n_gram in (threetwoone, threetwo, twoone):
+                if n_gram in booster:
+                    valence = valence + booster[n_gram]
+            return valence
+
+    return FastVader()
+
+
+def vader_scores(text: str) -> dict:
+    """VADER's ``polarity_scores(text)``: neg, neu, pos, compound."""
+    return _vader().polarity_scores(text)
+
+
+# ----------------------------------------------------------------------------- scoring
+@dataclass
+class Scored:
+    """Everything computed for one text (kept so drivers need no second pass)."""
+
+    polarity: float
+    subjectivity: float
+    polarity_masked: float
+    vader: dict
+    tokens: list[str]
+    chunk_of: list[int]
+    assessments: list
+    flags: list[bool]
+
+
+def score_text(text: str, starts: Sequence[int] = (0,)) -> Scored:
+    """Score one text; ``starts`` are the token positions where its sentences begin."""
+    from textblob.en import sentiment as pattern
+
+    tokens, chunk_of, exact = pattern_tokens(text)
+    words = [t.lower() for t in tokens]
+    a = assess(words)
+    if exact:
+        pol = _avg(x[1] for x in a)
+        subj = _avg(x[2] for x in a)
+    else:
+        pol, subj = tuple(pattern(str(text)))
+    in_lex = _pattern_lexicon()[0]
+    flags = entity_flags(tokens, starts, only=[k for k, w in enumerate(words) if w in in_lex])
+    if any(flags):
+        masked = [_MASK if f else w for w, f in zip(words, flags, strict=True)]
+        pol_m = _avg(x[1] for x in assess(masked))
+    else:
+        pol_m = pol
+    return Scored(pol, subj, pol_m, vader_scores(text), tokens, chunk_of, a, flags)
+
+
+def _score_unique(texts: list[str]) -> dict[str, Scored]:
+    out: dict[str, Scored] = {}
+    for t in texts:
+        if t not in out:
+            out[t] = score_text(t)
+    return out
+
+
+def _frame(scored: Sequence[Scored]) -> pd.DataFrame:
+    arr = np.array(
+        [(s.polarity, s.subjectivity, s.vader["compound"], s.polarity_masked) for s in scored],
+        dtype="float64",
+    ).reshape(len(scored), 4)
+    return pd.DataFrame(arr, columns=SCORE_COLUMNS + [MASKED_COLUMN])
+
+
+def _add_tone(df: pd.DataFrame, texts: list[str], scored: Sequence[Scored]) -> pd.DataFrame:
+    """The calibrated ``tone`` column, from the base scores already computed."""
+    try:
+        from .calibrated import predict_tone
+    except ImportError:  # calibrated model not installed in this tree
+        return df
+    base = df[SCORE_COLUMNS].copy()
+    base["vader_pos"] = [s.vader["pos"] for s in scored]
+    base["vader_neg"] = [s.vader["neg"] for s in scored]
+    base["vader_neu"] = [s.vader["neu"] for s in scored]
+    df[TONE_COLUMN] = np.asarray(predict_tone(texts, base=base), dtype="float64") if texts else []
+    return df
 
 
 def score_sentences(texts: Sequence[str]) -> pd.DataFrame:
-    """Score every text; one row per text, in order, columns :data:`SCORE_COLUMNS`."""
-    tb = _textblob_analyzer()
-    vd = _vader()
+    """Score every text; one row per text, in order.
+
+    Columns: ``polarity`` in [-1, 1], ``subjectivity`` in [0, 1] (TextBlob, equal to
+    ``TextBlob(t).sentiment``), ``vader_compound`` in [-1, 1] (VADER), ``polarity_masked``
+    (polarity with proper-name words neutralised) and, when the calibrated model is present,
+    ``tone`` in [-1, 1]. Identical texts are scored once; tokens are shared between texts.
+    """
+    texts = [str(t) for t in texts]
+    unique = _score_unique(texts)
+    scored = [unique[t] for t in texts]
+    return _add_tone(_frame(scored), texts, scored)
+
+
+# ----------------------------------------------------------------------------- one article
+def _sentence_starts(para_text: str, sent_texts: Sequence[str], chunk_of: list[int]):
+    """Token positions where each sentence of a paragraph begins, or None if the sentences do not
+    tile the paragraph chunk for chunk."""
+    chunks = _CHUNK.findall(para_text)
+    per_sent = [_CHUNK.findall(s) for s in sent_texts]
+    if [c for cs in per_sent for c in cs] != chunks:
+        return None
+    first_chunk, k = [], 0
+    for cs in per_sent:
+        first_chunk.append(k)
+        k += len(cs)
+    starts = []
+    for c in first_chunk:
+        try:
+            starts.append(chunk_of.index(c))
+        except ValueError:
+            starts.append(len(chunk_of))
+    return starts
+
+
+def score_article(paragraphs: pd.DataFrame, sentences: pd.DataFrame, tone: bool = True):
+    """Scores for the paragraphs and sentences of one article, and its drivers table.
+
+    Returns ``(paragraph_scores, sentence_scores, drivers)``; the score frames are aligned
+    with the inputs' rows. Paragraphs and sentences share tokens; drivers are the paragraph's
+    TextBlob assessments, each placed in the sentence that holds its scored word.
+    ``tone=False`` leaves out the calibrated ``tone`` column (it costs ~10 ms a call whatever
+    the size: over a corpus, score all texts with one :func:`score_sentences` call instead).
+    """
+    ptexts = [str(t) for t in paragraphs["text"]]
+    stexts = [str(t) for t in sentences["text"]]
+    sent_by_para: dict[int, list[tuple[int, str]]] = {}
+    for pn, sn, t in zip(sentences["para_no"], sentences["sent_no"], stexts, strict=True):
+        sent_by_para.setdefault(int(pn), []).append((int(sn), t))
+    scored_s = _score_unique(stexts)
+    pscored, rows = [], []
+    for pn, text in zip(paragraphs["para_no"], ptexts, strict=True):
+        sents = sent_by_para.get(int(pn), [])
+        tokens, chunk_of, _ = pattern_tokens(text)
+        starts = _sentence_starts(text, [t for _, t in sents], chunk_of) if sents else None
+        sc = score_text(text, starts=starts if starts else (0,))
+        pscored.append(sc)
+        for words, p, s, _label, k in sc.assessments:
+            if starts:
+                idx = max(j for j, st in enumerate(starts) if st <= k or j == 0)
+                sent_no = sents[idx][0]
+            else:
+                sent_no = sents[0][0] if sents else 1
+            rows.append(
+                (
+                    int(pn),
+                    sent_no,
+                    " ".join(words),
+                    sc.tokens[k],
+                    float(p) + 0.0,
+                    float(s),
+                    bool(sc.flags[k]),
+                )
+            )
+    drivers = pd.DataFrame(rows, columns=DRIVER_COLUMNS).astype(
+        {
+            "para_no": "int64",
+            "sent_no": "int64",
+            "words": "object",
+            "word": "object",
+            "polarity": "float64",
+            "subjectivity": "float64",
+            "in_entity": "bool",
+        }
+    )
+    ss = [scored_s[t] for t in stexts]
+    pdf, sdf = _frame(pscored), _frame(ss)
+    if tone:  # one call for paragraphs and sentences together
+        both = _add_tone(pd.concat([pdf, sdf], ignore_index=True), ptexts + stexts, pscored + ss)
+        if TONE_COLUMN in both:
+            pdf[TONE_COLUMN] = both[TONE_COLUMN].to_numpy()[: len(pdf)]
+            sdf[TONE_COLUMN] = both[TONE_COLUMN].to_numpy()[len(pdf) :]
+    return pdf, sdf, drivers
+
+
+def drivers(analysis_or_paragraphs, sentences: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ``drivers`` table of an :class:`~article_tone.pipeline.Analysis` (or of paragraphs
+    and sentences tables): see :data:`DRIVER_COLUMNS`."""
+    if sentences is None:
+        return analysis_or_paragraphs.drivers
+    return score_article(analysis_or_paragraphs, sentences)[2]
+
+
+def entity_share(drivers_table: pd.DataFrame) -> float:
+    """Share (0..1) of the absolute polarity in ``drivers`` that comes from words in names."""
+    total = drivers_table["polarity"].abs().sum()
+    if not total:
+        return 0.0
+    return float(drivers_table.loc[drivers_table["in_entity"], "polarity"].abs().sum() / total)
+
+
+# ----------------------------------------------------------------------------- explaining
+def vader_words(text: str) -> list[tuple[str, float]]:
+    """Words of ``text`` found in VADER's lexicon, with their raw valence (about -4..4), in order
+    (the words VADER's compound score is built from, before its negation and booster rules)."""
+    from vaderSentiment.vaderSentiment import SentiText
+
+    lex = _vader().lexicon
+    return [
+        (w, float(lex[w.lower()])) for w in SentiText(text).words_and_emoticons if w.lower() in lex
+    ]
+
+
+def disagreements(analysis, eps: float | None = None) -> pd.DataFrame:
+    """Sentences where TextBlob and VADER land on opposite sides of zero (beyond ±eps), with
+    the words each scorer reacted to: ``para_no``, ``sent_no``, ``polarity``,
+    ``vader_compound``, ``textblob_words`` ("word (+0.50)"), ``vader_words`` ("word (-2.1)"),
+    ``text``. Sorted by the size of the disagreement."""
+    from .config import POLARITY_THRESHOLD
+
+    eps = POLARITY_THRESHOLD if eps is None else eps
+    s = analysis.sentences
+    d = analysis.drivers
     rows = []
-    for t in texts:
-        s = tb.analyze(t)
-        rows.append((s.polarity, s.subjectivity, vd.polarity_scores(t)["compound"]))
-    return pd.DataFrame(rows, columns=SCORE_COLUMNS, dtype="float64")
+    for r in s.itertuples(index=False):
+        if not (
+            (r.polarity >= eps and r.vader_compound <= -eps)
+            or (r.polarity <= -eps and r.vader_compound >= eps)
+        ):
+            continue
+        tb = d[(d.para_no == r.para_no) & (d.sent_no == r.sent_no) & (d.polarity != 0)]
+        tbw = ", ".join(
+            f"{w}{' [name]' if e else ''} ({p:+.2f})"
+            for w, p, e in zip(tb.words, tb.polarity, tb.in_entity, strict=True)
+        )
+        vdw = ", ".join(f"{w} ({v:+.1f})" for w, v in vader_words(r.text))
+        rows.append(
+            (
+                r.para_no,
+                r.sent_no,
+                r.polarity,
+                r.vader_compound,
+                tbw or "(none)",
+                vdw or "(none)",
+                r.text,
+            )
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "para_no",
+            "sent_no",
+            "polarity",
+            "vader_compound",
+            "textblob_words",
+            "vader_words",
+            "text",
+        ],
+    )
+    gap = (out["polarity"] - out["vader_compound"]).abs()
+    return out.iloc[np.argsort(-gap.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def _n(k: int, noun: str) -> str:
+    return f"{k} {noun}{'' if k == 1 else 's'}"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:+.2f}"
+
+
+def describe_arc(analysis) -> str:
+    """One or two sentences on the tone arc, with the numbers taken from the tables."""
+    p = analysis.paragraphs
+    if p.empty:
+        return "This article has no body paragraph, so there is no tone arc to draw."
+    if len(p) == 1:
+        r = p.iloc[0]
+        return (
+            f"This article has a single paragraph: TextBlob polarity {_fmt(r.polarity)}, "
+            f"VADER compound {_fmt(r.vader_compound)}; the arc is one point."
+        )
+    hi = p.loc[p["polarity"].idxmax()]
+    lo = p.loc[p["polarity"].idxmin()]
+    corr = p["polarity"].corr(p["vader_compound"]) if len(p) > 2 else float("nan")
+    out = (
+        f"TextBlob polarity runs from {_fmt(lo.polarity)} (paragraph {int(lo.para_no)}) to "
+        f"{_fmt(hi.polarity)} (paragraph {int(hi.para_no)}); VADER compound from "
+        f"{_fmt(p['vader_compound'].min())} to {_fmt(p['vader_compound'].max())}."
+    )
+    if corr == corr:
+        out += (
+            f" Paragraph by paragraph the two scorers correlate at r = {corr:.2f} (1 would mean "
+            "they rise and fall together)."
+        )
+    return out
+
+
+def describe_drivers(analysis) -> str:
+    """What the drivers table says about names posing as opinions."""
+    d = analysis.drivers
+    moving = d[d["polarity"] != 0] if len(d) else d
+    if moving.empty:
+        return (
+            "No word in this article has a non-zero TextBlob polarity, so every paragraph "
+            "scores 0 and there are no drivers to show."
+        )
+    ent = moving[moving["in_entity"]]
+    share = entity_share(moving)
+    words = ", ".join(dict.fromkeys(f'"{w}"' for w in ent["word"])) if len(ent) else ""
+    p = analysis.paragraphs
+    changed = p[(p["polarity"] - p["polarity_masked"]).abs() > 1e-12]
+    out = (
+        f"{_n(len(moving), 'scored word')} move{'s' if len(moving) == 1 else ''} TextBlob's "
+        f"polarity in this article; {len(ent)} of them {'sits' if len(ent) == 1 else 'sit'} "
+        "inside a proper name"
+    )
+    out += f" ({words})" if words else ""
+    out += f", carrying {share:.0%} of the total absolute polarity."
+    if len(changed):
+        big = changed.loc[(changed["polarity"] - changed["polarity_masked"]).abs().idxmax()]
+        out += (
+            f" Neutralising them changes {len(changed)} of {len(p)} paragraph scores; the "
+            f"largest change is in paragraph {int(big.para_no)}, from {_fmt(big.polarity)} to "
+            f"{_fmt(big.polarity_masked)}."
+        )
+    else:
+        out += " Neutralising them changes no paragraph score."
+    return out
+
+
+def describe_agreement(analysis) -> str:
+    """How often TextBlob and VADER agree on the sign of a sentence."""
+    from .plots.sentiment import scorer_agreement
+
+    s = analysis.sentences
+    if s.empty:
+        return "This article has no sentence to compare."
+    a = scorer_agreement(s)["verdict"].value_counts()
+    n = len(s)
+    if n == 1:
+        verdict = scorer_agreement(s)["verdict"].iloc[0]
+        return f"The article has one sentence; the two scorers' verdicts on it: {verdict}."
+    opp = int(a.get("opposite", 0))
+    return (
+        f"Of {n} sentences, {a.get('agree', 0)} get the same verdict from both scorers, "
+        f"{a.get('one neutral', 0)} are neutral for one scorer only and "
+        f"{opp} {'lands' if opp == 1 else 'land'} on opposite sides of zero."
+    )
+
+
+__all__ = [
+    "describe_agreement",
+    "describe_arc",
+    "describe_drivers",
+    "disagreements",
+    "vader_words",
+    "DRIVER_COLUMNS",
+    "MASKED_COLUMN",
+    "SCORE_COLUMNS",
+    "assess",
+    "drivers",
+    "entity_flags",
+    "entity_share",
+    "name_phrases",
+    "pattern_tokens",
+    "score_article",
+    "score_sentences",
+    "score_text",
+    "vader_scores",
+]

@@ -1,0 +1,140 @@
+"""Sentiment scores equal TextBlob's and VADER's own; drivers and name detection."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from textblob import TextBlob
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from article_tone import score_sentences
+from article_tone.sentiment import (
+    entity_flags,
+    entity_share,
+    pattern_tokens,
+    score_text,
+)
+from tests.conftest import require_shared
+
+TRICKY = [
+    "This is not good at all!",
+    "Really not bad.",
+    "Very, very good!!!",
+    "I am :) happy (!)",
+    "He said ': )' and left",
+    "U.S. Secretary Pompeo met Mr. Lavrov, e.g. in Sochi...",
+    "It's    not\u00a0really   great",
+    "Line one.\n\nLine two is terrible.",
+    "",
+    "   ",
+    "A “quoted” ‘word’ isn't bad",
+    "don't won't can't shouldn't",
+    "END-OF-SENTENCE good",
+    "The food was GREAT but the service was horrible :-(",
+    "Kind of nice, sort of sad.",
+]
+
+
+@pytest.fixture(scope="module")
+def vader():
+    return SentimentIntensityAnalyzer()
+
+
+def test_scores_equal_textblob_and_vader_exactly(vader):
+    got = score_sentences(TRICKY)
+    assert list(got.columns[:4]) == [
+        "polarity",
+        "subjectivity",
+        "vader_compound",
+        "polarity_masked",
+    ]
+    for i, t in enumerate(TRICKY):
+        ref = TextBlob(t).sentiment
+        assert got.polarity[i] == pytest.approx(ref.polarity, abs=1e-12), t
+        assert got.subjectivity[i] == pytest.approx(ref.subjectivity, abs=1e-12), t
+        assert got.vader_compound[i] == vader.polarity_scores(t)["compound"], t
+
+
+def test_seed_paragraph_polarity_equals_textblob(seed_analysis):
+    p = seed_analysis.paragraphs
+    for text, pol, subj in zip(p["text"], p["polarity"], p["subjectivity"], strict=True):
+        ref = TextBlob(text).sentiment
+        assert pol == pytest.approx(ref.polarity, abs=1e-6)
+        assert subj == pytest.approx(ref.subjectivity, abs=1e-6)
+    s = seed_analysis.sentences
+    for text, pol in zip(s["text"], s["polarity"], strict=True):
+        assert pol == pytest.approx(TextBlob(text).sentiment.polarity, abs=1e-9)
+
+
+def test_score_sentences_shape_and_order():
+    df = score_sentences(["good", "bad", "good"])
+    assert len(df) == 3 and df.polarity[0] > 0 > df.polarity[1] and df.polarity[2] == df.polarity[0]
+    assert score_sentences([]).shape[0] == 0
+
+
+def test_validation_sentences_match_textblob(vader):
+    path = require_shared("validation", "nyt_editorials_dev.tsv")
+    texts = pd.read_csv(path, sep="\t", header=None, quoting=3)[2].astype(str).tolist()[:600]
+    got = score_sentences(texts)
+    for i, t in enumerate(texts):
+        assert got.polarity[i] == pytest.approx(TextBlob(t).sentiment.polarity, abs=1e-9), t
+        assert got.vader_compound[i] == vader.polarity_scores(t)["compound"], t
+
+
+def test_fast_path_falls_back_where_textblob_joins_tokens():
+    assert pattern_tokens("happy : ) day")[2] is False  # emoticon across a space
+    assert pattern_tokens("Line.\n\nLine")[2] is False
+    assert pattern_tokens("an ordinary sentence - but fine.")[2] is True
+
+
+def test_entity_flags_rules():
+    toks = ["Pompeo", "visited", "the", "Black", "Sea", "with", "sincere", "hopes", "."]
+    f = entity_flags(toks)
+    assert f[3] and f[4] and not f[6] and not f[1]
+    assert entity_flags(["Sincere", "thanks"]) == [False, False]
+    assert entity_flags(["New", "Detente"]) == [True, True]
+    assert entity_flags(["a", '"', "Good", "deal", '"']) == [False, False, False, False, False]
+    assert entity_flags(["the", "deep", "state"]) == [False, True, True]
+    assert entity_flags(["a", "new", "start"]) == [False, False, False]
+    assert entity_flags(["the", "new", "start"]) == [False, True, True]
+    assert entity_flags(["It", "was", "GREAT"])[2] is False  # shouting, not a name
+
+
+def test_masked_polarity_neutralises_names():
+    s = score_text("They sailed on the Black Sea.")
+    assert s.polarity < 0 and s.polarity_masked == 0
+    s = score_text("A sincere and good offer.")
+    assert s.polarity_masked == s.polarity > 0
+
+
+def test_seed_drivers(seed_analysis):
+    d = seed_analysis.drivers
+    assert list(d.columns) == [
+        "para_no",
+        "sent_no",
+        "words",
+        "word",
+        "polarity",
+        "subjectivity",
+        "in_entity",
+    ]
+    black = d[(d.para_no == 1) & (d.word == "Black")]
+    assert len(black) == 1 and bool(black.in_entity.iloc[0])
+    new4 = d[(d.para_no == 4) & (d.word == "New")]
+    assert len(new4) == 1 and bool(new4.in_entity.iloc[0])
+    sincere = d[(d.para_no == 10) & (d.words == "sincere")]
+    assert len(sincere) == 1 and not bool(sincere.in_entity.iloc[0])
+    assert int(sincere.sent_no.iloc[0]) == 2
+    assert "much more" in set(d.words)
+    # a paragraph's polarity is the mean of its drivers' polarity
+    p = seed_analysis.paragraphs.set_index("para_no")["polarity"]
+    means = d.groupby("para_no")["polarity"].mean()
+    for pn, m in means.items():
+        assert m == pytest.approx(p[pn], abs=1e-12)
+    assert 0 < entity_share(d) < 1
+
+
+def test_masked_column_on_seed(seed_analysis):
+    p = seed_analysis.paragraphs.set_index("para_no")
+    assert p.loc[1, "polarity_masked"] > p.loc[1, "polarity"]  # "Black" pulled it down
+    assert p.loc[7, "polarity_masked"] == p.loc[7, "polarity"]  # no names among its drivers
