@@ -12,8 +12,11 @@ from pathlib import Path
 import pandas as pd
 
 from .article import Article, load_article
-from .sentiment import score_sentences
+from .sentiment import score_article
+from .terms import term_counts
 from .text import split_sentences
+from .tone import topic_tone
+from .topics import load_lexicon, topic_mentions, topics_column
 
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
 
@@ -34,6 +37,8 @@ class Analysis:
     terms: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     topic_mentions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     topic_tone: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    lexicon: object = field(default=None, repr=False, compare=False)
+    """The :class:`~article_tone.topics.Lexicon` used (topic order and labels)."""
 
     @property
     def blocks(self) -> pd.DataFrame:
@@ -44,7 +49,7 @@ class Analysis:
         out = {"blocks": self.blocks}
         for f in fields(self):
             table = getattr(self, f.name)
-            if f.name != "article" and len(table.columns):
+            if isinstance(table, pd.DataFrame) and len(table.columns):
                 out[f.name] = table
         return out
 
@@ -65,6 +70,15 @@ def analyze(article: Article | str | Path, topics: str | Path | None = None) -> 
     paragraphs["n_words"] = paragraphs["text"].map(count_words).astype("int64")
     per_para = sentences.groupby("para_no").size()
     paragraphs["n_sentences"] = paragraphs["para_no"].map(per_para).fillna(0).astype("int64")
-    paragraphs = pd.concat([paragraphs, score_sentences(paragraphs["text"].tolist())], axis=1)
-    sentences = pd.concat([sentences, score_sentences(sentences["text"].tolist())], axis=1)
-    return Analysis(article=article, paragraphs=paragraphs, sentences=sentences)
+    para_scores, sent_scores, drivers = score_article(paragraphs, sentences)
+    paragraphs = pd.concat([paragraphs, para_scores], axis=1)
+    sentences = pd.concat([sentences, sent_scores], axis=1)
+    terms = term_counts(paragraphs)
+    lexicon = load_lexicon(topics)
+    mentions = topic_mentions(article, sentences, lexicon)
+    paragraphs["topics"] = topics_column(paragraphs, mentions, lexicon)
+    sentences["topics"] = topics_column(sentences, mentions, lexicon, ("para_no", "sent_no"))
+    tone = topic_tone(article, paragraphs, sentences, mentions, lexicon.keys)
+    return Analysis(article=article, paragraphs=paragraphs, sentences=sentences,
+                    drivers=drivers, terms=terms, topic_mentions=mentions, topic_tone=tone,
+                    lexicon=lexicon)

@@ -1,0 +1,338 @@
+"""Aggregation: the tone arc, and the tone toward each topic at three granularities.
+
+Levels of ``topic_tone`` (one value per unit, then a mean with a bootstrap CI):
+
+* ``paragraph``: the score of each body paragraph that mentions the topic;
+* ``sentence``: the score of each sentence that mentions it;
+* ``mention``: the score of the *local context* of each mention (see :func:`mention_context`),
+  so that one sentence listing Iran, Syria and Venezuela gives each its own clause and score.
+
+Scores are TextBlob ``polarity``, VADER ``vader_compound`` and, when present, the calibrated
+``tone``, all in [-1, 1] (positive = favourable). CIs are percentile bootstraps of the mean with
+:data:`config.BOOTSTRAP_SEED`, so the output is the same on every run.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from . import config
+from .sentiment import score_sentences
+
+SCORERS = ("polarity", "vader_compound", "tone")
+"""The scores aggregated by topic, when present (subjectivity is not a tone)."""
+LEVELS = ("paragraph", "sentence", "mention")
+TONE_COLUMNS = ["topic", "level", "scorer", "n", "mean", "ci_low", "ci_high"]
+MENTION_FIELDS = ("topic", "para_no", "sent_no", "start", "end", "matched")
+POINT_COLUMNS = ["topic", "level", "scorer", "para_no", "sent_no", "start", "end", "text", "score"]
+FEW = 5
+"""With fewer units than this, a mean and its CI say little: charts and text flag it."""
+
+MIN_CONTENT_WORDS = 3
+"""A clause with fewer content words than this ("Venezuela, for its part,") is widened."""
+WINDOW_WORDS = 15
+"""A context never reaches further than this many words either side of the mention."""
+
+# Clause boundaries inside a sentence: , ; : (with a space after, so "2,000" is one number),
+# brackets, and dashes set off by spaces.
+_CLAUSE_BREAK = re.compile(r"[,;:](?=\s)|[()\[\]]|\s[–—-]\s")
+_WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
+
+
+def scorers_in(table: pd.DataFrame) -> list[str]:
+    """The tone scores present in ``table``, in the canonical order."""
+    return [s for s in SCORERS if s in table.columns]
+
+
+# ------------------------------------------------------------------------------------------
+# Mention contexts
+
+
+def _stopwords() -> frozenset:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return ENGLISH_STOP_WORDS
+
+
+def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The clauses of ``text[start:end]`` (offsets into ``text``), trimmed, punctuation dropped."""
+    cuts = [start]
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        cuts += [m.start(), m.end()]
+    cuts.append(end)
+    spans = []
+    for a, b in zip(cuts[::2], cuts[1::2], strict=True):
+        seg = text[a:b]
+        a2 = a + len(seg) - len(seg.lstrip())
+        b2 = a + len(seg.rstrip())
+        if b2 > a2 and _WORD.search(text, a2, b2):
+            spans.append((a2, b2))
+    return spans
+
+
+def mention_context(
+    text: str,
+    sent_start: int,
+    sent_end: int,
+    start: int,
+    end: int,
+    min_content: int = MIN_CONTENT_WORDS,
+    window: int = WINDOW_WORDS,
+) -> tuple[int, int]:
+    """The local context of the mention ``text[start:end]`` inside its sentence.
+
+    Definition: the *clause* holding the mention, a clause being the stretch of the sentence
+    between commas, semicolons, colons, brackets or spaced dashes, so that a list ("the crisis
+    with Iran..., the ongoing conflict in Syria, the rolling regime change operation against
+    Venezuela") gives each item the words that describe it.
+
+    * Too short: a clause with fewer than ``min_content`` content words (stop words aside,
+      the mention included) says nothing about it ("Venezuela, for its part,"), so the next
+      clauses are added, then the previous ones, until it has enough or fills the sentence.
+    * Too long: at most ``window`` words either side of the mention are kept, so a 60-word
+      clause does not drown the words next to the mention.
+
+    Returns ``(ctx_start, ctx_end)`` offsets into ``text``; the mention always lies inside.
+    """
+    stop = _stopwords()
+    spans = clause_spans(text, sent_start, sent_end) or [(sent_start, sent_end)]
+    hit = [i for i, (a, b) in enumerate(spans) if a < end and start < b]
+    lo, hi = (hit[0], hit[-1]) if hit else (0, len(spans) - 1)
+
+    def content(i, j):
+        return sum(w.lower() not in stop for w in _WORD.findall(text, spans[i][0], spans[j][1]))
+
+    while content(lo, hi) < min_content and (hi < len(spans) - 1 or lo > 0):
+        if hi < len(spans) - 1:
+            hi += 1
+        else:
+            lo -= 1
+    a, b = min(spans[lo][0], start), max(spans[hi][1], end)
+    words = list(_WORD.finditer(text, a, b))
+    before = [w for w in words if w.end() <= start]
+    after = [w for w in words if w.start() >= end]
+    if len(before) > window:
+        a = before[-window].start()
+    if len(after) > window:
+        b = after[window - 1].end()
+    return a, b
+
+
+def mention_contexts(article, sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """Each mention with its context: ``topic, para_no, sent_no, start, end, matched,
+    ctx_start, ctx_end, context`` and the scores of the context (see :func:`mention_context`).
+
+    Mentions of one topic whose contexts overlap ("Iranian threats in the wider Persian Gulf")
+    share one context, built around both, so they count as one unit in ``topic_tone``.
+    Offsets index ``article.text``; ``context`` is the cleaned context text.
+    """
+    from .article import clean_text
+
+    cols = list(MENTION_FIELDS) + ["ctx_start", "ctx_end", "context"]
+    if not len(mentions):
+        return pd.concat([pd.DataFrame(columns=cols), score_sentences([]).iloc[:0]], axis=1)
+    sent = sentences.set_index(["para_no", "sent_no"])[["start", "end"]]
+    text = article.text
+    rows = []
+    for (_, para_no, sent_no), group in mentions.groupby(
+        ["topic", "para_no", "sent_no"], sort=False
+    ):
+        s_start, s_end = (int(v) for v in sent.loc[(para_no, sent_no)])
+        units: list[list] = []  # [union_start, union_end, ctx_start, ctx_end, [mentions]]
+        for m in group.sort_values("start").itertuples(index=False):
+            a, b = mention_context(text, s_start, s_end, m.start, m.end)
+            if units and a < units[-1][3]:
+                u = units[-1]
+                u[0], u[1] = min(u[0], m.start), max(u[1], m.end)
+                u[2], u[3] = mention_context(text, s_start, s_end, u[0], u[1])
+                u[4].append(m)
+            else:
+                units.append([m.start, m.end, a, b, [m]])
+        for _, _, a, b, ms in units:
+            rows += [
+                (*(getattr(m, c) for c in MENTION_FIELDS), a, b, clean_text(text[a:b])) for m in ms
+            ]
+    out = pd.DataFrame(rows, columns=cols).sort_values(["start", "topic"], kind="stable")
+    out = out.reset_index(drop=True)
+    return pd.concat([out, score_sentences(out["context"].tolist())], axis=1)
+
+
+# ------------------------------------------------------------------------------------------
+# Points and bootstrap
+
+
+def topic_points(
+    paragraphs: pd.DataFrame,
+    sentences: pd.DataFrame,
+    mentions: pd.DataFrame,
+    contexts: pd.DataFrame,
+    topics: list[str] | None = None,
+) -> pd.DataFrame:
+    """Every unit behind ``topic_tone``, long: one row per topic, level, scorer and unit.
+
+    Units: each paragraph or sentence mentioning the topic once (however many mentions it
+    holds); at the mention level each distinct context once (two mentions in one clause,
+    "Iranian threats in the wider Persian Gulf", are one unit, not two).
+    """
+    topics = topics if topics is not None else list(dict.fromkeys(mentions["topic"]))
+    scorers = scorers_in(sentences)
+    frames = []
+    for topic in topics:
+        m = mentions[mentions["topic"] == topic]
+        if not len(m):
+            continue
+        paras = paragraphs[paragraphs["para_no"].isin(m["para_no"])]
+        keys = m[["para_no", "sent_no"]].drop_duplicates()
+        sents = sentences.merge(keys, on=["para_no", "sent_no"])
+        ctx = contexts[contexts["topic"] == topic].drop_duplicates(["ctx_start", "ctx_end"])
+        units = {
+            "paragraph": paras.assign(sent_no=pd.NA),
+            "sentence": sents,
+            "mention": ctx.assign(start=ctx["ctx_start"], end=ctx["ctx_end"], text=ctx["context"]),
+        }
+        for level, table in units.items():
+            for scorer in scorers:
+                if scorer not in table.columns:
+                    continue
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "topic": topic,
+                            "level": level,
+                            "scorer": scorer,
+                            "para_no": table["para_no"].to_numpy(),
+                            "sent_no": table["sent_no"].to_numpy(),
+                            "start": table["start"].to_numpy(),
+                            "end": table["end"].to_numpy(),
+                            "text": table["text"].to_numpy(),
+                            "score": table[scorer].to_numpy(dtype=float),
+                        }
+                    )
+                )
+    if not frames:
+        return pd.DataFrame(columns=POINT_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    return out.astype({"para_no": "int64", "sent_no": "Int64", "start": "int64", "end": "int64"})
+
+
+def bootstrap_ci(
+    values,
+    seed: int = config.BOOTSTRAP_SEED,
+    resamples: int = config.BOOTSTRAP_RESAMPLES,
+    level: float = 0.95,
+) -> tuple[float, float, float]:
+    """``(mean, ci_low, ci_high)``: percentile bootstrap CI of the mean.
+
+    Deterministic: a fresh generator seeded with ``seed`` for every call, so a group's CI
+    does not depend on which groups came before it. With one value the CI is that value.
+    The interval is widened, if need be, to contain the mean (the percentile interval of a
+    tiny, lumpy sample can miss it by a hair).
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if not len(x):
+        return (np.nan, np.nan, np.nan)
+    mean = float(x.mean())
+    if len(x) == 1 or np.all(x == x[0]):
+        return (mean, mean, mean)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(x), size=(resamples, len(x)))
+    means = x[idx].mean(axis=1)
+    alpha = (1 - level) / 2
+    lo, hi = np.quantile(means, [alpha, 1 - alpha])
+    return (mean, float(min(lo, mean)), float(max(hi, mean)))
+
+
+def aggregate(points: pd.DataFrame, topics: list[str] | None = None) -> pd.DataFrame:
+    """``topic_tone``: per topic, level and scorer: ``n``, ``mean``, ``ci_low``, ``ci_high``.
+
+    Topics never mentioned have no rows. Order: topics as given (else as in ``points``),
+    levels paragraph, sentence, mention, scorers polarity, vader_compound, tone.
+    """
+    if not len(points):
+        return pd.DataFrame(columns=TONE_COLUMNS).astype(
+            {"n": "int64", "mean": "float64", "ci_low": "float64", "ci_high": "float64"}
+        )
+    topics = topics if topics is not None else list(dict.fromkeys(points["topic"]))
+    rows = []
+    for topic in topics:
+        for level in LEVELS:
+            for scorer in SCORERS:
+                x = points.loc[
+                    (points["topic"] == topic)
+                    & (points["level"] == level)
+                    & (points["scorer"] == scorer),
+                    "score",
+                ]
+                if not len(x):
+                    continue
+                mean, lo, hi = bootstrap_ci(x.to_numpy())
+                rows.append((topic, level, scorer, len(x), mean, lo, hi))
+    return pd.DataFrame(rows, columns=TONE_COLUMNS).astype({"n": "int64"})
+
+
+def topic_tone(article, paragraphs, sentences, mentions, topics=None) -> pd.DataFrame:
+    """The ``topic_tone`` table from the tables of one article."""
+    contexts = mention_contexts(article, sentences, mentions)
+    return aggregate(topic_points(paragraphs, sentences, mentions, contexts, topics), topics)
+
+
+# ------------------------------------------------------------------------------------------
+# Views on an Analysis
+
+
+def analysis_contexts(analysis) -> pd.DataFrame:
+    """:func:`mention_contexts` for an :class:`~article_tone.Analysis`."""
+    return mention_contexts(analysis.article, analysis.sentences, analysis.topic_mentions)
+
+
+def analysis_points(analysis) -> pd.DataFrame:
+    """:func:`topic_points` for an :class:`~article_tone.Analysis`, topics in lexicon order."""
+    order = list(dict.fromkeys(analysis.topic_tone["topic"])) if len(analysis.topic_tone) else []
+    return topic_points(
+        analysis.paragraphs,
+        analysis.sentences,
+        analysis.topic_mentions,
+        analysis_contexts(analysis),
+        order,
+    )
+
+
+def granularity_table(
+    topic_tone: pd.DataFrame, scorer: str = "polarity", labels: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """The three levels side by side for one scorer: a row per topic, "mean (n)" per level."""
+    t = topic_tone[topic_tone["scorer"] == scorer]
+    if not len(t):
+        return pd.DataFrame(columns=["topic", *LEVELS])
+    wide = t.pivot(index="topic", columns="level", values="mean")
+    n = t.pivot(index="topic", columns="level", values="n")
+    order = list(dict.fromkeys(t["topic"]))
+    wide = wide.reindex(index=order, columns=list(LEVELS))
+    n = n.reindex(index=order, columns=list(LEVELS))
+    out = pd.DataFrame(
+        {
+            lvl: [
+                f"{m:+.2f} (n={k})" if pd.notna(m) else ""
+                for m, k in zip(wide[lvl], n[lvl], strict=True)
+            ]
+            for lvl in LEVELS
+        },
+        index=order,
+    )
+    if labels:
+        out.index = [labels.get(k, k) for k in out.index]
+    return out.rename_axis("topic").reset_index()
+
+
+def arc(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """The tone arc: ``para_no``, ``topics`` and every tone score, one row per paragraph."""
+    cols = (
+        ["para_no"]
+        + (["topics"] if "topics" in paragraphs.columns else [])
+        + scorers_in(paragraphs)
+    )
+    return paragraphs[cols].reset_index(drop=True)
