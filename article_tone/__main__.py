@@ -21,6 +21,17 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--out", required=True, help="folder for article.json and one CSV per table")
     a.add_argument("--topics", help="topic lexicon (TOML); default data/topics.toml")
     a.add_argument("--figures", help="also save every chart here as PNG with its CSV")
+
+    c = sub.add_parser("corpus", help="analyse every article of a folder and write the tables")
+    c.add_argument("path", help="a folder (searched recursively for *.txt) or one article")
+    c.add_argument("--out", required=True,
+                   help="folder for articles, paragraphs, sentences, ... tables")
+    c.add_argument("--engine", choices=["pandas", "dask"], default="pandas",
+                   help="pandas: this process; dask: a LocalCluster of --workers processes")
+    c.add_argument("--workers", type=int, help="Dask worker processes (default: one per CPU)")
+    c.add_argument("--scheduler", help="address of a running Dask scheduler (tcp://host:8786)")
+    c.add_argument("--topics", help="topic lexicon (TOML); default data/topics.toml")
+    c.add_argument("--format", choices=["csv", "parquet"], default="csv", help="table file format")
     return p
 
 
@@ -43,7 +54,27 @@ def cmd_analyze(args) -> int:
     return 0
 
 
-COMMANDS = {"analyze": cmd_analyze}
+def cmd_corpus(args) -> int:
+    from .corpus import analyze_corpus, write_corpus
+
+    if args.scheduler and args.engine != "dask":
+        raise ArticleError(args.path, "--scheduler needs --engine dask")
+    try:
+        corpus = analyze_corpus(args.path, engine=args.engine, workers=args.workers,
+                                topics=args.topics, scheduler=args.scheduler)
+    except ValueError as exc:
+        raise ArticleError(args.path, str(exc)) from None
+    for row in corpus.skipped.itertuples(index=False):
+        print(f"skipped: {row.path}: {row.reason}", file=sys.stderr)
+    written = write_corpus(corpus, args.out, args.format)
+    t = corpus.timings
+    print(f"{corpus.summary()} -> {len(written)} files in {args.out} "
+          f"[{args.engine}, {corpus.workers} worker{'s' if corpus.workers > 1 else ''}: "
+          f"{t['total']:.1f} s, of which {t['start']:.1f} s start-up]")
+    return 0
+
+
+COMMANDS = {"analyze": cmd_analyze, "corpus": cmd_corpus}
 
 
 def main(argv: list[str] | None = None) -> int:

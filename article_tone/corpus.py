@@ -1,0 +1,575 @@
+"""Many articles: the tables of :func:`article_tone.analyze` for a whole folder, in one set.
+
+>>> from article_tone.corpus import analyze_corpus
+>>> c = analyze_corpus("data/examples")                       # pandas engine, this process
+>>> c = analyze_corpus("../shared/corpora/bbc", engine="dask", workers=2)
+>>> c.articles.head(); c.topic_tone.head()
+
+Every table of one article comes back with an ``article`` key column first (the file's path
+relative to the corpus folder, e.g. ``politics/017.txt``); per-article metadata is in
+``articles``. The per-article work is :func:`article_tone.pipeline.analyze`, a pure function
+of the file, so both engines give identical tables: articles are cut into the same chunks, each
+chunk is analysed the same way, and the chunks are put back together in input order.
+
+Engines:
+
+* ``pandas``: one process, one article after another.
+* ``dask``: ``dask.distributed``. By default a ``LocalCluster`` of ``workers`` single-threaded
+  processes on this machine; ``scheduler="tcp://host:8786"`` (or a ``Client``) uses a running
+  cluster instead. Workers read the files themselves, so on a real cluster the corpus must be
+  on a file system every worker sees at the same path.
+
+A file that cannot be analysed (not text, no body, unreadable, ...) is reported in ``skipped``
+(``article``, ``path``, ``reason``) and the others go on.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .config import display_path
+from .errors import ArticleError
+
+ENGINES = ("pandas", "dask")
+TABLES = ("paragraphs", "sentences", "terms", "topic_mentions", "topic_tone")
+"""The per-article tables gathered for the corpus (each with an ``article`` column first)."""
+OUTPUTS = ("articles",) + TABLES
+"""What ``python -m article_tone corpus`` writes, one file each (plus ``skipped``)."""
+ARTICLE_COLUMNS = [
+    "article",
+    "path",
+    "sha256",
+    "headline",
+    "section",
+    "published",
+    "author",
+    "n_paragraphs",
+    "n_sentences",
+    "n_words",
+]
+SKIPPED_COLUMNS = ["article", "path", "reason"]
+CHUNKS_PER_WORKER = 8
+"""Articles go to workers in chunks: enough chunks to balance the load, few enough that the
+per-task overhead (~ms) is small against the work (a chunk of BBC articles takes ~1 s)."""
+
+
+# ------------------------------------------------------------------------------------------
+# Finding the articles
+
+
+def find_articles(paths_or_folder: str | Path | Iterable[str | Path]) -> list[tuple[str, str]]:
+    """``(article key, path)`` for every article, sorted by key.
+
+    A folder is searched recursively for ``*.txt`` files (hidden files and folders are left
+    out; so is the BBC corpus's ``README.TXT``, whose suffix is upper case). The key is the path
+    relative to the folder. For a list of files the key is relative to their common folder.
+    A path that does not exist is kept: it is reported as skipped with its reason.
+    """
+    if isinstance(paths_or_folder, (str, Path)) and Path(paths_or_folder).is_dir():
+        root = Path(paths_or_folder)
+        files = [
+            p
+            for p in root.rglob("*.txt")
+            if not any(part.startswith(".") for part in p.relative_to(root).parts)
+        ]
+    elif isinstance(paths_or_folder, (str, Path)):
+        root, files = None, [Path(paths_or_folder)]
+    else:
+        root, files = None, [Path(p) for p in paths_or_folder]
+    if root is None:
+        parents = [os.path.abspath(p.parent) for p in files]
+        root = Path(os.path.commonpath(parents)) if parents else Path(".")
+    items = {}
+    for p in files:
+        try:
+            key = Path(os.path.abspath(p)).relative_to(os.path.abspath(root)).as_posix()
+        except ValueError:
+            key = p.as_posix()
+        items[key] = str(p)
+    return sorted(items.items())
+
+
+def chunked(items: Sequence, n_chunks: int) -> list[list]:
+    """``items`` cut into at most ``n_chunks`` contiguous chunks of near-equal length."""
+    if not items:
+        return []
+    size = math.ceil(len(items) / max(1, min(n_chunks, len(items))))
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+# ------------------------------------------------------------------------------------------
+# The per-article work (runs in the workers; module-level so it pickles by reference)
+
+
+@lru_cache(maxsize=4)
+def _lexicon(topics: str | None):
+    from .topics import load_lexicon
+
+    return load_lexicon(topics)
+
+
+def _tag(table: pd.DataFrame, key: str) -> pd.DataFrame:
+    """``table`` with the ``article`` key first. Text columns become ``object``, so the dtype of
+    a column never depends on which articles share a chunk (pandas infers ``str`` only when a
+    column has no missing value)."""
+    table = table.copy()
+    table.insert(0, "article", pd.Series([key] * len(table), index=table.index, dtype=object))
+    for col in table.columns:
+        if isinstance(table[col].dtype, pd.StringDtype):
+            table[col] = table[col].astype(object)
+    return table
+
+
+def _article_row(key: str, analysis) -> dict:
+    a = analysis.article
+    meta = a.meta
+    paragraphs = analysis.paragraphs
+    row = {
+        "article": key,
+        "path": a.path,
+        "sha256": a.sha256,
+        "headline": meta.get("headline"),
+        "section": meta.get("section"),
+        "published": meta["published"].isoformat() if meta.get("published") else None,
+        "author": meta.get("author"),
+        "n_paragraphs": len(paragraphs),
+        "n_sentences": len(analysis.sentences),
+        "n_words": int(paragraphs["n_words"].sum()) if "n_words" in paragraphs else 0,
+    }
+    for scorer in _scorers(paragraphs):
+        row[scorer] = float(paragraphs[scorer].mean()) if len(paragraphs) else np.nan
+    return row
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    """Rows of dicts -> DataFrame, text columns as ``object`` (None stays None)."""
+    if not rows:
+        return pd.DataFrame(columns=ARTICLE_COLUMNS)
+    cols = list(rows[0])
+    data = {}
+    for c in cols:
+        values = [r.get(c) for r in rows]
+        if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+            data[c] = pd.Series(values, dtype="int64")
+        elif all(isinstance(v, float) for v in values):
+            data[c] = pd.Series(values, dtype="float64")
+        else:
+            data[c] = pd.Series(values, dtype=object)
+    return pd.DataFrame(data)
+
+
+def _scorers(table: pd.DataFrame) -> list[str]:
+    from .tone import scorers_in
+
+    return scorers_in(table)
+
+
+def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate, leaving out empty tables (so an article without mentions cannot turn an
+    integer column into ``object``); all empty gives the first, empty, with its columns."""
+    full = [t for t in tables if len(t)]
+    if not full:
+        return tables[0].iloc[0:0] if tables else pd.DataFrame()
+    return pd.concat(full, ignore_index=True) if len(full) > 1 else full[0].reset_index(drop=True)
+
+
+def analyze_chunk(items: Sequence[tuple[str, str]], topics: str | None = None) -> dict:
+    """Analyse a chunk of ``(key, path)``: the tagged tables, one ``articles`` row each, and
+    ``skipped`` rows for files that failed. Pure: the same chunk gives the same result anywhere."""
+    from .pipeline import analyze
+
+    lexicon = _lexicon(topics)
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
+    rows, skipped = [], []
+    for key, path in items:
+        try:
+            analysis = analyze(path, topics=lexicon)
+        except ArticleError as exc:
+            skipped.append((key, display_path(path), exc.reason))
+            continue
+        except Exception as exc:  # a bug on one odd file must not abort the other thousands
+            skipped.append(
+                (key, display_path(path), f"{type(exc).__name__}: {' '.join(str(exc).split())}")
+            )
+            continue
+        rows.append(_article_row(key, analysis))
+        for name in TABLES:
+            parts[name].append(_tag(getattr(analysis, name), key))
+    out = {name: _concat(tables) for name, tables in parts.items() if tables}
+    out["articles"] = _frame(rows)
+    out["skipped"] = pd.DataFrame(
+        {c: pd.Series([r[i] for r in skipped], dtype=object) for i, c in enumerate(SKIPPED_COLUMNS)}
+    )
+    out["n"] = len(items)
+    return out
+
+
+def warm_up(topics: str | None = None) -> None:
+    """Import the pipeline and build every analyzer once (run in each Dask worker)."""
+    from .article import parse_text
+    from .pipeline import analyze
+
+    analyze(
+        parse_text("Warm up\n\nIran and Syria talk. Sanctions are bad. Peace is good.\n"),
+        topics=_lexicon(topics),
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# The result
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Every table of every article, each with an ``article`` column; ``articles`` has one row
+    per analysed article (metadata, counts and the mean paragraph score of each scorer)."""
+
+    articles: pd.DataFrame = field(repr=False)
+    paragraphs: pd.DataFrame = field(repr=False)
+    sentences: pd.DataFrame = field(repr=False)
+    terms: pd.DataFrame = field(repr=False)
+    topic_mentions: pd.DataFrame = field(repr=False)
+    topic_tone: pd.DataFrame = field(repr=False)
+    skipped: pd.DataFrame = field(repr=False)
+    engine: str = "pandas"
+    workers: int = 1
+    topics: str | None = None
+    """The topic lexicon file used (None: the default ``data/topics.toml``)."""
+    timings: dict = field(default_factory=dict, compare=False)
+    """Seconds: ``start`` (cluster start and worker warm-up), ``compute``, ``total``."""
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables written by ``python -m article_tone corpus``, by file stem."""
+        return {name: getattr(self, name) for name in OUTPUTS + ("skipped",)}
+
+    def summary(self) -> str:
+        """One line: what was analysed and what was skipped."""
+        n_words = int(self.articles["n_words"].sum()) if len(self.articles) else 0
+        return (
+            f"{len(self.articles):,} articles analysed, {len(self.skipped):,} skipped "
+            f"({len(self.paragraphs):,} paragraphs, {len(self.sentences):,} sentences, "
+            f"{n_words:,} words)"
+        )
+
+    def __repr__(self) -> str:
+        return f"Corpus({self.summary()}; engine={self.engine}, workers={self.workers})"
+
+
+def _assemble(
+    results: list[dict], engine: str, workers: int, timings: dict, topics: str | None
+) -> Corpus:
+    tables = {}
+    for name in TABLES + ("articles", "skipped"):
+        parts = [r[name] for r in results if name in r]
+        tables[name] = _concat(parts) if parts else pd.DataFrame()
+    if not len(tables["articles"].columns):
+        tables["articles"] = pd.DataFrame(columns=ARTICLE_COLUMNS)
+    if not len(tables["skipped"].columns):
+        tables["skipped"] = pd.DataFrame(columns=SKIPPED_COLUMNS)
+    for name in TABLES:  # a corpus where every file failed still has the columns
+        if not len(tables[name].columns):
+            tables[name] = pd.DataFrame(columns=["article"])
+    return Corpus(**tables, engine=engine, workers=workers, topics=topics, timings=timings)
+
+
+# ------------------------------------------------------------------------------------------
+# Engines
+
+
+def _progress(total: int, show: bool | None):
+    from tqdm.auto import tqdm
+
+    if show is None:
+        show = sys.stderr.isatty()
+    return tqdm(total=total, unit="article", disable=not show, file=sys.stderr, smoothing=0.1)
+
+
+def _run_pandas(chunks, topics, bar) -> list[dict]:
+    results = []
+    for chunk in chunks:
+        results.append(analyze_chunk(chunk, topics))
+        bar.update(len(chunk))
+    return results
+
+
+def _client(scheduler, workers: int):
+    """A ``(client, owned)`` pair: a LocalCluster's client we must close, or the caller's."""
+    import logging
+
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        return Client(cluster), True
+    if isinstance(scheduler, str):
+        return Client(scheduler), True
+    return scheduler, False  # a Client given by the caller
+
+
+def _run_dask(chunks, topics, bar, client) -> list[dict]:
+    from dask.distributed import as_completed
+
+    futures = client.map(analyze_chunk, chunks, topics=topics, pure=False)
+    index = {f.key: i for i, f in enumerate(futures)}
+    results: list[dict | None] = [None] * len(chunks)
+    for fut in as_completed(futures):
+        i = index[fut.key]
+        results[i] = fut.result()
+        bar.update(len(chunks[i]))
+        fut.release()
+    return results
+
+
+def analyze_corpus(
+    paths_or_folder,
+    engine: str = "pandas",
+    workers: int | None = None,
+    topics: str | Path | None = None,
+    scheduler=None,
+    progress: bool | None = None,
+    chunks_per_worker: int = CHUNKS_PER_WORKER,
+) -> Corpus:
+    """Analyse every article of a folder (recursively, ``*.txt``) or of a list of files.
+
+    ``engine``: ``"pandas"`` (this process; ``workers`` must be 1) or ``"dask"`` (``workers``
+    single-threaded processes on a LocalCluster, default: one per CPU; or the cluster at
+    ``scheduler``, an address such as ``"tcp://10.0.0.5:8786"`` or a ``dask.distributed.Client``).
+    ``topics``: the topic lexicon (default ``data/topics.toml``), read once and checked before
+    any work starts. ``progress``: a progress bar on stderr (default: when stderr is a terminal).
+    Bad files are skipped and listed in ``Corpus.skipped``; a bad lexicon raises
+    :class:`ArticleError`.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if engine == "pandas":
+        if workers not in (None, 1):
+            raise ValueError(
+                "the pandas engine runs in this one process: use the dask engine for "
+                f"{workers} workers"
+            )
+        workers = 1
+    elif workers is None:
+        workers = os.cpu_count() or 1
+    if workers < 1:
+        raise ValueError(f"workers must be 1 or more, not {workers}")
+    if isinstance(paths_or_folder, (str, Path)) and not Path(paths_or_folder).exists():
+        raise ArticleError(paths_or_folder, "no such file or folder")
+    topics = str(topics) if topics is not None else None
+    _lexicon(topics)  # a bad lexicon fails here, once, not once per article
+    items = find_articles(paths_or_folder)
+    if not items:
+        raise ArticleError(paths_or_folder, "no *.txt article files found")
+
+    t0 = time.perf_counter()
+    chunks = chunked(
+        items, workers * chunks_per_worker if engine == "dask" else max(1, len(items) // 50)
+    )
+    with _progress(len(items), progress) as bar:
+        if engine == "pandas":
+            t1 = time.perf_counter()
+            results = _run_pandas(chunks, topics, bar)
+        else:
+            client, owned = _client(scheduler, workers)
+            try:
+                client.run(warm_up, topics)
+                t1 = time.perf_counter()
+                results = _run_dask(chunks, topics, bar, client)
+            finally:
+                if owned:
+                    cluster = client.cluster if scheduler is None else None
+                    client.close()
+                    if cluster is not None:
+                        cluster.close()
+    t2 = time.perf_counter()
+    timings = {"start": t1 - t0, "compute": t2 - t1, "total": t2 - t0}
+    return _assemble(results, engine, workers, timings, topics)
+
+
+# ------------------------------------------------------------------------------------------
+# Output
+
+
+def write_corpus(corpus: Corpus, out: str | Path, fmt: str = "csv") -> list[Path]:
+    """Write each table of :meth:`Corpus.tables` as ``NAME.csv`` (or ``NAME.parquet``)."""
+    from .io import write_bytes_atomic, write_tables
+
+    if fmt == "csv":
+        return write_tables(out, corpus.tables())
+    if fmt != "parquet":
+        raise ValueError(f"format must be csv or parquet, not {fmt!r}")
+    import io
+
+    written = []
+    for name, table in corpus.tables().items():
+        buf = io.BytesIO()
+        table.to_parquet(buf, index=False)
+        written.append(write_bytes_atomic(Path(out) / f"{name}.parquet", buf.getvalue()))
+    return written
+
+
+# ------------------------------------------------------------------------------------------
+# Views across articles (notebook 06 and its charts)
+
+
+def default_scorer(table: pd.DataFrame) -> str:
+    """The calibrated ``tone`` when present, else TextBlob ``polarity``."""
+    scorers = (
+        _scorers(table) if "scorer" not in table.columns else list(dict.fromkeys(table["scorer"]))
+    )
+    return "tone" if "tone" in scorers else "polarity"
+
+
+def article_topic_tone(
+    corpus: Corpus, level: str = "paragraph", scorer: str | None = None
+) -> pd.DataFrame:
+    """One row per (topic, article): that article's mean tone toward the topic at ``level``
+    (``n`` units), with the article's headline. Topics in the order of the corpus's table."""
+    tt = corpus.topic_tone
+    if not len(tt):
+        return pd.DataFrame(
+            columns=["topic", "article", "headline", "n", "mean", "ci_low", "ci_high"]
+        )
+    scorer = scorer or default_scorer(tt)
+    rows = tt[(tt["level"] == level) & (tt["scorer"] == scorer)]
+    rows = rows.merge(corpus.articles[["article", "headline"]], on="article", how="left")
+    return rows[["topic", "article", "headline", "n", "mean", "ci_low", "ci_high"]].reset_index(
+        drop=True
+    )
+
+
+def topic_spread(
+    corpus: Corpus, level: str = "paragraph", scorer: str | None = None, min_articles: int = 1
+) -> pd.DataFrame:
+    """Per topic, how its tone varies between articles: ``n_articles``, ``mean`` (of the
+    article means), ``std`` (between articles; NaN for one article), ``min``, ``median``,
+    ``max``, and the most negative and most positive article. Sorted by ``n_articles``."""
+    per = article_topic_tone(corpus, level, scorer)
+    cols = [
+        "topic",
+        "n_articles",
+        "mean",
+        "std",
+        "min",
+        "median",
+        "max",
+        "most_negative",
+        "most_positive",
+    ]
+    if not len(per):
+        return pd.DataFrame(columns=cols)
+    order = list(dict.fromkeys(per["topic"]))
+    out = []
+    for topic in order:
+        g = per[per["topic"] == topic].sort_values(["mean", "article"], kind="stable")
+        if len(g) < min_articles:
+            continue
+        m = g["mean"]
+        out.append(
+            (
+                topic,
+                len(g),
+                m.mean(),
+                m.std(ddof=1) if len(g) > 1 else np.nan,
+                m.min(),
+                m.median(),
+                m.max(),
+                g["article"].iloc[0],
+                g["article"].iloc[-1],
+            )
+        )
+    df = pd.DataFrame(out, columns=cols).astype({"n_articles": "int64"})
+    return df.sort_values(
+        ["n_articles", "topic"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
+
+
+def extreme_articles(
+    corpus: Corpus, topic: str, k: int = 3, level: str = "paragraph", scorer: str | None = None
+) -> pd.DataFrame:
+    """The ``k`` most negative and ``k`` most positive articles on ``topic`` (``end`` says
+    which), most negative first. Fewer than ``2k`` articles: each appears once."""
+    per = article_topic_tone(corpus, level, scorer)
+    g = per[per["topic"] == topic].sort_values(["mean", "article"], kind="stable")
+    k_low = min(k, len(g) // 2 + len(g) % 2)
+    low, high = g.iloc[:k_low], g.iloc[max(k_low, len(g) - k) :]
+    return pd.concat(
+        [low.assign(end="most negative"), high.assign(end="most positive")], ignore_index=True
+    )
+
+
+def describe_corpus(corpus: Corpus) -> str:
+    """A Markdown paragraph: how many articles, words, paragraphs; what was skipped."""
+    text = corpus.summary() + "."
+    if len(corpus.skipped):
+        first = corpus.skipped.iloc[0]
+        text += f" The first skipped file is `{first['article']}`: {first['reason']}."
+    return text
+
+
+def describe_spread(corpus: Corpus, level: str = "paragraph", scorer: str | None = None) -> str:
+    """Markdown sentences on the topics across articles: which topics are mentioned in most
+    articles, which is read most positively and most negatively, and which varies most."""
+    from .plots.style import SCORER_LABELS
+
+    spread = topic_spread(corpus, level, scorer)
+    if not len(spread):
+        return (
+            "No article mentions any topic of the lexicon, so there is no tone by topic to "
+            "compare across articles."
+        )
+    scorer = scorer or default_scorer(corpus.topic_tone)
+    labels = topic_labels(corpus)
+    n_art = len(corpus.articles)
+    top = spread.iloc[0]
+    parts = [
+        f"{len(spread)} of the lexicon's topics are mentioned; the most widespread, "
+        f"{labels.get(top['topic'], top['topic'])}, appears in {top['n_articles']} of the "
+        f"{n_art} articles."
+    ]
+    by_mean = spread.sort_values(["mean", "topic"], kind="stable")
+    lo, hi = by_mean.iloc[0], by_mean.iloc[-1]
+    name = SCORER_LABELS.get(scorer, scorer)
+    if len(spread) > 1:
+        parts.append(
+            f"By {name} at {level} level, averaged over articles, "
+            f"{labels.get(hi['topic'], hi['topic'])} is discussed most favourably "
+            f"({hi['mean']:+.2f}) and {labels.get(lo['topic'], lo['topic'])} least "
+            f"({lo['mean']:+.2f})."
+        )
+    else:
+        parts.append(f"Its mean {name} at {level} level across articles is {hi['mean']:+.2f}.")
+    varied = spread.dropna(subset=["std"])
+    if len(varied):
+        v = varied.sort_values(["std", "topic"], ascending=[False, True], kind="stable").iloc[0]
+        parts.append(
+            f"The tone toward {labels.get(v['topic'], v['topic'])} varies most between "
+            f"articles (standard deviation {v['std']:.2f}, from {v['min']:+.2f} in "
+            f"`{v['most_negative']}` to {v['max']:+.2f} in `{v['most_positive']}`)."
+        )
+    else:
+        parts.append(
+            "No topic is mentioned in two or more articles, so there is no spread "
+            "between articles to measure."
+        )
+    return " ".join(parts)
+
+
+def topic_labels(corpus: Corpus) -> dict[str, str]:
+    """Topic key -> label, from the corpus's lexicon."""
+    return _lexicon(corpus.topics).labels

@@ -1,0 +1,538 @@
+"""``make bench``: corpus speed and memory against the naive way, written to benchmarks/results.md
+and benchmarks/results.json.
+
+Methods, each in a fresh child process (so imports count and peak memory is its own):
+
+* ``naive``: a straightforward loop: split on blank lines (title dropped), pysbd per paragraph,
+  ``TextBlob(t).sentiment`` and VADER per paragraph and per sentence, ``Counter`` per paragraph.
+* ``pandas``: ``analyze_corpus(engine="pandas")``, one process.
+* ``dask``: ``analyze_corpus(engine="dask")`` on a LocalCluster of 2 single-threaded workers;
+  cluster start and worker warm-up are timed apart from the compute, and both count in wall time.
+
+Growth with corpus size: the articles are shuffled (fixed seed) and fed in four increments
+(1/8, then up to 1/4, 1/2 and all); the cumulative time at each point is the time to analyse that
+fraction. Peak RSS is sampled (every 50 ms) over the child and all its descendants (the Dask
+workers, nanny and scheduler included), summed.
+
+Also measured: agreement of the fast sentence splitter with pysbd over every BBC paragraph, where
+the time of one article goes (cProfile of ``analyze``'s direct callees on a sample), and, when
+``benchmarks/bench_scoring.py`` exists, its rows. Numbers taken on a shared machine are noisy:
+re-run on a quiet one before quoting them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FRACTIONS = (1 / 8, 1 / 4, 1 / 2, 1.0)
+SEED = 20190515
+TARGETS = {
+    "dask_wall_s": 10.0,  # whole corpus, Dask, 2 workers, start-up included
+    "speedup_vs_naive": 3.0,  # naive wall / Dask wall
+    "dask_vs_pandas": 1.7,  # pandas (1 worker) wall / Dask (2 workers) wall
+    "peak_rss_mb": 1024.0,  # every method
+}
+
+
+def _default_corpus() -> Path:
+    from article_tone.config import SHARED
+
+    return SHARED / "corpora" / "bbc"
+
+
+# ------------------------------------------------------------------------------------------
+# Children: one method each, timings as JSON on stdout
+
+
+def _increments(paths: list[str]) -> list[list[str]]:
+    cuts = [0] + [round(f * len(paths)) for f in FRACTIONS]
+    return [paths[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+def _naive(paths: list[str]) -> dict:
+    t0 = time.perf_counter()
+    import re
+    from collections import Counter
+
+    import pysbd
+    from textblob import TextBlob
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    seg = pysbd.Segmenter(language="en", clean=False)
+    vader = SentimentIntensityAnalyzer()
+    words = re.compile(r"\w+")
+    start = time.perf_counter() - t0
+    marks, n_par, n_sent = [], 0, 0
+    for part in _increments(paths):
+        for p in part:
+            text = Path(p).read_text(encoding="utf-8", errors="replace")
+            paragraphs = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()][1:]
+            for para in paragraphs:
+                n_par += 1
+                _ = TextBlob(para).sentiment
+                vader.polarity_scores(para)
+                Counter(words.findall(para.lower()))
+                for s in seg.segment(para):
+                    s = s.strip()
+                    if s:
+                        n_sent += 1
+                        _ = TextBlob(s).sentiment
+                        vader.polarity_scores(s)
+        marks.append(time.perf_counter() - t0)
+    return {"start_s": start, "marks_s": marks, "paragraphs": n_par, "sentences": n_sent}
+
+
+def _engine(paths: list[str], engine: str, workers: int) -> dict:
+    t0 = time.perf_counter()
+    from article_tone.corpus import analyze_corpus, warm_up
+
+    client = cluster = None
+    start = {}
+    if engine == "dask":
+        import logging
+
+        from dask.distributed import Client, LocalCluster
+
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        client = Client(cluster)
+        start["cluster_s"] = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        client.run(warm_up)
+        start["warm_up_s"] = time.perf_counter() - t1
+    start_s = time.perf_counter() - t0
+    marks, n_par, n_sent, n_art = [], 0, 0, 0
+    try:
+        for part in _increments(paths):
+            c = analyze_corpus(
+                part,
+                engine=engine,
+                workers=workers if engine == "dask" else None,
+                scheduler=client,
+                progress=False,
+            )
+            n_par, n_sent, n_art = (
+                n_par + len(c.paragraphs),
+                n_sent + len(c.sentences),
+                n_art + len(c.articles),
+            )
+            marks.append(time.perf_counter() - t0)
+    finally:
+        if client is not None:
+            client.close()
+            cluster.close()
+    return {
+        "start_s": start_s,
+        **start,
+        "marks_s": marks,
+        "paragraphs": n_par,
+        "sentences": n_sent,
+        "articles": n_art,
+    }
+
+
+def _agreement(corpus: Path) -> dict:
+    """Share of body paragraphs that the fast splitter splits exactly as pysbd does."""
+    from article_tone import load_article
+    from article_tone.text import sentence_spans
+
+    raws = []
+    for p in sorted(corpus.glob("*/*.txt")):
+        a = load_article(p)
+        raws += [a.text[r.start : r.end] for r in a.paragraphs.itertuples()]
+    t = time.perf_counter()
+    fast = [sentence_spans(r) for r in raws]
+    t_fast = time.perf_counter() - t
+    t = time.perf_counter()
+    slow = [sentence_spans(r, fast=False) for r in raws]
+    t_slow = time.perf_counter() - t
+    same = sum(a == b for a, b in zip(fast, slow, strict=True))
+    return {
+        "paragraphs": len(raws),
+        "identical": same,
+        "share": same / len(raws),
+        "sentences_fast": sum(map(len, fast)),
+        "sentences_pysbd": sum(map(len, slow)),
+        "fast_s": t_fast,
+        "pysbd_s": t_slow,
+    }
+
+
+def _profile(paths: list[str]) -> dict:
+    """Where one article's time goes: analyze's direct callees (cProfile, cumulative)."""
+    import cProfile
+    import pstats
+
+    from article_tone.corpus import analyze_chunk, warm_up
+
+    warm_up()
+    items = [(Path(p).name, p) for p in paths]
+    t = time.perf_counter()
+    analyze_chunk(items[: len(items) // 2])
+    plain = (time.perf_counter() - t) / max(1, len(items) // 2)
+    prof = cProfile.Profile()
+    prof.enable()
+    analyze_chunk(items[len(items) // 2 :])
+    prof.disable()
+    stats = pstats.Stats(prof)
+    rows, total = [], 0.0
+    for func, (_cc, _nc, _tt, ct, callers) in stats.stats.items():
+        if func[2] == "analyze" and func[0].endswith("pipeline.py"):
+            total = ct
+        for caller in callers:
+            if caller[2] == "analyze" and caller[0].endswith("pipeline.py"):
+                rows.append(
+                    (
+                        f"{Path(func[0]).parent.name}/{Path(func[0]).name}:{func[2]}",
+                        callers[caller][3],
+                    )
+                )
+    rows.sort(key=lambda r: -r[1])
+    return {
+        "articles": len(items) - len(items) // 2,
+        "ms_per_article_unprofiled": plain * 1000,
+        "analyze_s": total,
+        "stages": [
+            {"stage": n, "seconds": s, "share": s / total if total else 0} for n, s in rows[:12]
+        ],
+    }
+
+
+def child(args) -> None:
+    paths = json.loads(Path(args.paths).read_text())
+    if args.child == "naive":
+        out = _naive(paths)
+    elif args.child == "pandas":
+        out = _engine(paths, "pandas", 1)
+    elif args.child == "dask":
+        out = _engine(paths, "dask", args.workers)
+    elif args.child == "agreement":
+        out = _agreement(Path(args.corpus))
+    elif args.child == "profile":
+        out = _profile(paths)
+    else:
+        raise SystemExit(f"unknown child {args.child}")
+    print("RESULT " + json.dumps(out))
+
+
+# ------------------------------------------------------------------------------------------
+# The parent: runs each child, samples its memory, writes the report
+
+
+def _tree_rss(proc) -> int:
+    import psutil
+
+    total = 0
+    try:
+        procs = [proc] + proc.children(recursive=True)
+    except psutil.Error:
+        return 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def _run_child(name: str, paths_file: Path, corpus: Path, workers: int) -> dict:
+    import psutil
+
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.run",
+        "--child",
+        name,
+        "--paths",
+        str(paths_file),
+        "--corpus",
+        str(corpus),
+        "--workers",
+        str(workers),
+    ]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=HERE.parent
+    )
+    peak = [0]
+    ps = psutil.Process(proc.pid)
+
+    def sample():
+        while proc.poll() is None:
+            peak[0] = max(peak[0], _tree_rss(ps))
+            time.sleep(0.05)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    th.join()
+    lines = [ln for ln in out.splitlines() if ln.startswith("RESULT ")]
+    if proc.returncode or not lines:
+        raise SystemExit(f"benchmark {name} failed (exit {proc.returncode}):\n{err[-3000:]}")
+    res = json.loads(lines[-1][len("RESULT ") :])
+    res.update({"process_wall_s": wall, "peak_rss_mb": peak[0] / 2**20})
+    print(f"  {name}: {wall:.1f} s, peak RSS {peak[0] / 2**20:.0f} MB", file=sys.stderr)
+    return res
+
+
+def _count_words(paths: list[str]) -> int:
+    from article_tone import load_article
+    from article_tone.pipeline import count_words
+
+    n = 0
+    for p in paths:
+        n += sum(count_words(t) for t in load_article(p).paragraphs["text"])
+    return n
+
+
+def _fmt_table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _linearity(marks: list[float], start: float, words: list[int]) -> float:
+    """Slope fit of (compute time) against words; returns R^2 of a straight line through them."""
+    import numpy as np
+
+    x = np.array(words, float)
+    y = np.array(marks, float) - start
+    a, b = np.polyfit(x, y, 1)
+    pred = a * x + b
+    ss = ((y - y.mean()) ** 2).sum()
+    return float(1 - ((y - pred) ** 2).sum() / ss) if ss else 1.0
+
+
+def report(res: dict) -> str:
+    m, w = res["methods"], res["words"]
+    naive, pandas, dask = m["naive"], m["pandas"], m["dask"]
+    wall = {k: v["marks_s"][-1] for k, v in m.items()}
+    rows = []
+    labels = {
+        "naive": "naive loop (1 core)",
+        "pandas": "pandas engine, 1 worker",
+        "dask": f"Dask engine, {res['workers']} workers",
+    }
+    for k in ("naive", "pandas", "dask"):
+        v = m[k]
+        rows.append(
+            [
+                labels[k],
+                f"{wall[k]:.1f}",
+                f"{v['start_s']:.1f}",
+                f"{wall[k] - v['start_s']:.1f}",
+                f"{w[-1] / wall[k]:,.0f}",
+                f"{v['peak_rss_mb']:.0f}",
+                " / ".join(f"{t:.1f}" for t in v["marks_s"]),
+            ]
+        )
+    header = [
+        "method",
+        "wall s",
+        "start-up s",
+        "compute s",
+        "words/s",
+        "peak RSS MB",
+        "cumulative s at 1/8 · 1/4 · 1/2 · all",
+    ]
+    speed_naive = wall["naive"] / wall["dask"]
+    speed_workers = wall["pandas"] / wall["dask"]
+    peak = max(v["peak_rss_mb"] for v in m.values())
+    r2 = {k: _linearity(v["marks_s"], v["start_s"], w) for k, v in m.items()}
+    checks = [
+        [
+            "whole corpus, Dask, 2 workers, wall (start-up included)",
+            f"≤ {TARGETS['dask_wall_s']:.0f} s",
+            f"{wall['dask']:.1f} s",
+            wall["dask"] <= TARGETS["dask_wall_s"],
+        ],
+        [
+            "speed-up over naive",
+            f"≥ {TARGETS['speedup_vs_naive']:.1f}x",
+            f"{speed_naive:.2f}x",
+            speed_naive >= TARGETS["speedup_vs_naive"],
+        ],
+        [
+            "Dask 2 workers over pandas 1 worker",
+            f"≥ {TARGETS['dask_vs_pandas']:.1f}x",
+            f"{speed_workers:.2f}x",
+            speed_workers >= TARGETS["dask_vs_pandas"],
+        ],
+        [
+            "Dask 2 workers over pandas 1 worker, compute only",
+            "(for reference)",
+            f"{(wall['pandas'] - pandas['start_s']) / (wall['dask'] - dask['start_s']):.2f}x",
+            "",
+        ],
+        [
+            "peak RSS, any method",
+            f"≤ {TARGETS['peak_rss_mb']:.0f} MB",
+            f"{peak:.0f} MB",
+            peak <= TARGETS["peak_rss_mb"],
+        ],
+        [
+            "cost linear in words (R² of compute time vs words, pandas / Dask)",
+            "≈ 1",
+            f"{r2['pandas']:.4f} / {r2['dask']:.4f}",
+            min(r2["pandas"], r2["dask"]) > 0.98,
+        ],
+    ]
+    checks = [c[:3] + [("met" if c[3] else "NOT met") if c[3] != "" else ""] for c in checks]
+    out = [
+        "# Benchmarks: corpus mode",
+        "",
+        f"Written by `make bench` (`python -m benchmarks.run`) on {res['date']}, {res['machine']}. "
+        f"Corpus: `{res['corpus']}`, {res['articles']:,} articles, "
+        f"{w[-1]:,} words in body paragraphs. "
+        "Each method runs in a fresh process: imports, Dask cluster start and worker warm-up count "
+        "in its wall time. Fractions are cumulative over a shuffled article order "
+        f"({', '.join(f'{n:,}' for n in w)} words).",
+        "",
+        "**These numbers are noisy when other jobs share the CPU; re-run `make bench` on a quiet "
+        "machine before quoting them.**",
+        "",
+        _fmt_table(header, rows),
+        "",
+        f"Dask start-up: cluster {dask.get('cluster_s', 0):.1f} s + worker warm-up (imports, "
+        f"analyzers) {dask.get('warm_up_s', 0):.1f} s. "
+        f"Naive counts {naive['paragraphs']:,} paragraphs "
+        f"and {naive['sentences']:,} sentences; "
+        f"the engines {pandas['paragraphs']:,} paragraphs and "
+        f"{pandas['sentences']:,} sentences.",
+        "",
+        "## Targets",
+        "",
+        _fmt_table(["target", "goal", "measured", ""], checks),
+    ]
+    ag = res.get("agreement")
+    if ag:
+        out += [
+            "",
+            "## Sentence splitting: the fast path against pysbd",
+            "",
+            f"{ag['identical']:,} of {ag['paragraphs']:,} body paragraphs "
+            f"({ag['share']:.2%}) are split "
+            f"exactly as pysbd splits them ({ag['sentences_fast']:,} sentences against pysbd's "
+            f"{ag['sentences_pysbd']:,}). Time for all of them: {ag['fast_s']:.1f} s with the fast "
+            f"path, {ag['pysbd_s']:.1f} s with pysbd alone.",
+        ]
+    pr = res.get("profile")
+    if pr:
+        out += [
+            "",
+            "## Where the time of one article goes",
+            "",
+            f"pandas engine, unprofiled: {pr['ms_per_article_unprofiled']:.1f} ms per article. "
+            f"cProfile of `pipeline.analyze` over {pr['articles']} articles "
+            f"({pr['analyze_s']:.1f} s profiled; shares of that):",
+            "",
+            _fmt_table(
+                ["stage (direct callee of analyze)", "seconds", "share"],
+                [
+                    [f"`{s['stage']}`", f"{s['seconds']:.2f}", f"{s['share']:.0%}"]
+                    for s in pr["stages"]
+                ],
+            ),
+        ]
+    sc = res.get("scoring")
+    if sc:
+        keys = list(sc[0].keys())
+        out += [
+            "",
+            "## Sentence scoring (benchmarks/bench_scoring.py)",
+            "",
+            _fmt_table(keys, [[r.get(k, "") for k in keys] for r in sc]),
+        ]
+    return "\n".join(out) + "\n"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description=__doc__.splitlines()[0]
+    )
+    ap.add_argument("--corpus", default=None, help="corpus folder (default ../shared/corpora/bbc)")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--quick", action="store_true", help="a quarter of the corpus (a smoke test)")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--paths", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        child(args)
+        return 0
+
+    corpus = Path(args.corpus) if args.corpus else _default_corpus()
+    if not corpus.is_dir():
+        print(
+            f"error: {corpus}: corpus folder not found (make bench needs ../shared/corpora/bbc)",
+            file=sys.stderr,
+        )
+        return 2
+    from article_tone.corpus import find_articles
+
+    paths = [p for _, p in find_articles(corpus)]
+    random.Random(SEED).shuffle(paths)
+    if args.quick:
+        paths = paths[: len(paths) // 4]
+    paths_file = HERE / ".paths.json"
+    paths_file.write_text(json.dumps(paths))
+    t0 = time.perf_counter()
+    try:
+        words = [_count_words(part) for part in _increments(paths)]
+        words = [sum(words[: i + 1]) for i in range(len(words))]
+        print(f"benchmarking {len(paths):,} articles, {words[-1]:,} words:", file=sys.stderr)
+        methods = {
+            name: _run_child(name, paths_file, corpus, args.workers)
+            for name in ("naive", "pandas", "dask")
+        }
+        paths_file.write_text(json.dumps(paths[:: max(1, len(paths) // 160)]))
+        profile = _run_child("profile", paths_file, corpus, args.workers)
+        agreement = (
+            None if args.quick else _run_child("agreement", paths_file, corpus, args.workers)
+        )
+    finally:
+        paths_file.unlink(missing_ok=True)
+    scoring = None
+    if (HERE / "bench_scoring.py").exists():
+        scoring = importlib.import_module("benchmarks.bench_scoring").run()
+        scoring = scoring.to_dict("records") if hasattr(scoring, "to_dict") else list(scoring)
+    res = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.1f} at the end",
+        "corpus": str(corpus),
+        "articles": len(paths),
+        "workers": args.workers,
+        "words": words,
+        "methods": methods,
+        "profile": profile,
+        "agreement": agreement,
+        "scoring": scoring,
+        "bench_s": time.perf_counter() - t0,
+    }
+    (HERE / "results.json").write_text(json.dumps(res, indent=2) + "\n")
+    (HERE / "results.md").write_text(report(res))
+    print(report(res))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,308 @@
+"""Corpus mode: the same tables as one article with an ``article`` key, two engines that agree
+exactly, bad files skipped and reported; and the fast sentence splitter agreeing with pysbd."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from article_tone import analyze
+from article_tone.config import EXAMPLES, ROOT, SEED_ARTICLE
+from article_tone.corpus import (
+    OUTPUTS,
+    TABLES,
+    analyze_corpus,
+    article_topic_tone,
+    chunked,
+    describe_spread,
+    extreme_articles,
+    find_articles,
+    topic_spread,
+    write_corpus,
+)
+from article_tone.errors import ArticleError
+from article_tone.text import _fast_starts, _pysbd_starts, sentence_spans
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory):
+    """The shipped examples, the seed, and two bad files."""
+    root = tmp_path_factory.mktemp("corpus")
+    for p in sorted(EXAMPLES.glob("*.txt")):
+        shutil.copy(p, root / p.name)
+    (root / "more").mkdir()
+    shutil.copy(SEED_ARTICLE, root / "more" / "seed.txt")
+    (root / "more" / "binary.txt").write_bytes(b"\x00\x01\x02 not text")
+    (root / "more" / "empty.txt").write_text("   \n\n", encoding="utf-8")
+    (root / ".hidden").mkdir()
+    (root / ".hidden" / "x.txt").write_text("Hidden\n\nNot part of the corpus.\n", encoding="utf-8")
+    (root / "notes.md").write_text("Not an article file.\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def pandas_result(small_corpus):
+    return analyze_corpus(small_corpus, engine="pandas", progress=False)
+
+
+def test_examples_ship_enough_articles():
+    assert len(list(EXAMPLES.glob("*.txt"))) >= 4
+
+
+def test_find_articles_keys_and_filters(small_corpus):
+    keys = [k for k, _ in find_articles(small_corpus)]
+    assert keys == sorted(keys)
+    assert "more/seed.txt" in keys and "more/binary.txt" in keys
+    assert not any(k.startswith(".hidden") or k.endswith(".md") for k in keys)
+
+
+def test_chunked_keeps_order_and_everything():
+    items = list(range(23))
+    chunks = chunked(items, 4)
+    assert len(chunks) == 4 and sum(chunks, []) == items
+    assert chunked([], 3) == [] and chunked([1], 8) == [[1]]
+
+
+def test_corpus_tables_are_the_article_tables_with_a_key(pandas_result, small_corpus):
+    one = analyze(small_corpus / "more" / "seed.txt")
+    for name in TABLES:
+        table = getattr(pandas_result, name)
+        assert table.columns[0] == "article"
+        mine = (
+            table[table["article"] == "more/seed.txt"]
+            .drop(columns="article")
+            .reset_index(drop=True)
+        )
+        pdt.assert_frame_equal(mine, getattr(one, name).reset_index(drop=True), check_dtype=False)
+    row = pandas_result.articles.set_index("article").loc["more/seed.txt"]
+    assert row["n_paragraphs"] == len(one.paragraphs) == 11
+    assert row["n_sentences"] == len(one.sentences) == 14
+    assert row["headline"] == one.article.meta["headline"]
+
+
+def test_bad_files_are_skipped_with_reasons(pandas_result):
+    skipped = pandas_result.skipped.set_index("article")["reason"]
+    assert set(skipped.index) == {"more/binary.txt", "more/empty.txt"}
+    assert "binary" in skipped["more/binary.txt"]
+    assert len(pandas_result.articles) == len(list(EXAMPLES.glob("*.txt"))) + 1
+    assert "2 skipped" in pandas_result.summary()
+
+
+def test_engines_give_identical_tables(pandas_result, small_corpus):
+    dask_result = analyze_corpus(small_corpus, engine="dask", workers=2, progress=False)
+    assert dask_result.timings["start"] > 0 and dask_result.timings["compute"] > 0
+    for name, table in pandas_result.tables().items():
+        pdt.assert_frame_equal(table, dask_result.tables()[name], check_exact=True, obj=name)
+
+
+def test_pandas_engine_refuses_workers(small_corpus):
+    with pytest.raises(ValueError, match="dask"):
+        analyze_corpus(small_corpus, engine="pandas", workers=2)
+    with pytest.raises(ValueError, match="engine"):
+        analyze_corpus(small_corpus, engine="spark")
+
+
+def test_missing_folder_and_bad_lexicon(tmp_path, small_corpus):
+    with pytest.raises(ArticleError, match="no such"):
+        analyze_corpus(tmp_path / "nope")
+    with pytest.raises(ArticleError, match="no \\*.txt"):
+        analyze_corpus(tmp_path)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("this is not toml [", encoding="utf-8")
+    with pytest.raises(ArticleError):
+        analyze_corpus(small_corpus, topics=bad)
+
+
+def test_write_csv_and_parquet(pandas_result, tmp_path):
+    names = {p.name for p in write_corpus(pandas_result, tmp_path / "csv")}
+    assert names == {f"{n}.csv" for n in OUTPUTS + ("skipped",)}
+    back = pd.read_csv(tmp_path / "csv" / "paragraphs.csv")
+    assert len(back) == len(pandas_result.paragraphs)
+    write_corpus(pandas_result, tmp_path / "pq", "parquet")
+    pq = pd.read_parquet(tmp_path / "pq" / "sentences.parquet")
+    assert len(pq) == len(pandas_result.sentences) and pq.columns[0] == "article"
+
+
+def test_topic_views(pandas_result):
+    per = article_topic_tone(pandas_result)
+    assert set(per["article"]) <= set(pandas_result.articles["article"])
+    spread = topic_spread(pandas_result)
+    assert len(spread) >= 3  # the examples discuss several lexicon topics
+    top = spread.iloc[0]
+    assert top["n_articles"] >= 2
+    assert top["min"] <= top["median"] <= top["max"]
+    ext = extreme_articles(pandas_result, top["topic"], k=1)
+    assert ext["end"].tolist() == ["most negative", "most positive"]
+    assert ext["mean"].iloc[0] <= ext["mean"].iloc[1]
+    assert ext["article"].iloc[0] == top["most_negative"]
+    assert "varies most between articles" in describe_spread(pandas_result)
+
+
+def test_cli_corpus(small_corpus, tmp_path):
+    out = tmp_path / "out"
+    r = subprocess.run(
+        [sys.executable, "-m", "article_tone", "corpus", str(small_corpus), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "2 skipped" in r.stdout
+    assert r.stderr.count("skipped: ") == 2 and "binary.txt" in r.stderr
+    for name in OUTPUTS:
+        assert (out / f"{name}.csv").exists()
+    bad = subprocess.run(
+        [sys.executable, "-m", "article_tone", "corpus", str(tmp_path / "nope"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert (
+        bad.returncode == 2 and bad.stderr.startswith("error: ") and "Traceback" not in bad.stderr
+    )
+
+
+@pytest.mark.shared
+def test_bbc_politics_engines_agree(bbc_dir):
+    """A real folder: 417 articles, both engines, same tables."""
+    folder = bbc_dir / "politics"
+    a = analyze_corpus(folder, engine="pandas", progress=False)
+    b = analyze_corpus(folder, engine="dask", workers=2, progress=False)
+    assert len(a.articles) == 417 and not len(a.skipped)
+    for name, table in a.tables().items():
+        pdt.assert_frame_equal(table, b.tables()[name], check_exact=True, obj=name)
+
+
+# ------------------------------------------------------------------------------------------
+# The fast sentence splitter gives pysbd's boundaries exactly, or defers to pysbd
+
+
+@pytest.mark.parametrize(
+    "text, n",
+    [
+        ('He left. "We won," she said. "It is over." Then they went home.', 4),
+        ("Sales rose 3.5% to £1.2bn (about $2bn). Profits fell.", 2),
+        ('The firm (AOL) lost money. "Bad news." It said so.', 3),
+        ('He said "it is a deal". Others disagreed.', 2),
+        ('"We are going." She said more.', 2),
+        ("Is it over? Nobody knows. Yes!", 3),
+    ],
+)
+def test_fast_path_cases(text, n):
+    starts = _fast_starts(text)
+    assert starts is not None
+    assert starts == _pysbd_starts(text)
+    assert len(starts) == n
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr. Pompeo met Mr. Lavrov. They talked.",  # prepositive abbreviation
+        "It was fine... Then it was not.",  # ellipsis
+        "The U.S. and Russia met. Talks went on.",  # multi-period abbreviation
+        "He said 'no'. She left.",  # single quotes
+        "First line.\nSecond line.",  # line break
+        "Items: 1. one 2. two. Done.",  # numbered list
+    ],
+)
+def test_fast_path_defers_to_pysbd(text):
+    assert _fast_starts(text) is None
+
+
+_ATOMS = [
+    "He",
+    "said",
+    "the",
+    "May",
+    "Mr",
+    "is",
+    "co",
+    "I",
+    "I'm",
+    "US",
+    "2004",
+    "20",
+    "3",
+    "3.5",
+    "1.5bn",
+    "a",
+    "x",
+    "ii",
+    "(AOL)",
+    "(2)",
+    "(see it)",
+    "[the]",
+    '"',
+    "'",
+    "’",
+    "Blair's",
+    "no",
+    "e.g.",
+    "U.S.",
+    "Yahoo!",
+    "bbc.co.uk",
+    "-",
+    "£5",
+    "Inc",
+    "St",
+    "1)",
+    "(i)",
+    "Co",
+    "KG",
+    "p.m.",
+    "é",
+    "É",
+    "1,000",
+    "9",
+    "11",
+    "“",
+    "”",
+]
+_PUNCT = [". ", ", ", " ", "? ", "! ", '." ', ',." ', ' "', ": ", "...", ".", '?" ']
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(_ATOMS + _PUNCT), min_size=1, max_size=25).map("".join))
+def test_fast_path_agrees_with_pysbd(raw):
+    assert sentence_spans(raw) == sentence_spans(raw, fast=False)
+
+
+@pytest.mark.shared
+def test_fast_path_agrees_on_bbc_sample(bbc_dir):
+    from article_tone import load_article
+
+    paths = sorted(bbc_dir.glob("*/*.txt"))[::25]
+    n = 0
+    for p in paths:
+        a = load_article(p)
+        for r in a.paragraphs.itertuples():
+            raw = a.text[r.start : r.end]
+            assert sentence_spans(raw) == sentence_spans(raw, fast=False), (p, r.para_no)
+            n += 1
+    assert n > 300
+
+
+def test_no_topic_corpus_degrades_to_sentences(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from article_tone.plots.corpus import CORPUS_FIGURES
+
+    (tmp_path / "a.txt").write_text("Cup final\n\nThe home side won the cup. Fans sang.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Weather\n\nRain is due on Friday.\n", encoding="utf-8")
+    c = analyze_corpus(tmp_path, progress=False)
+    assert len(c.articles) == 2 and not len(c.topic_mentions)
+    assert describe_spread(c).startswith("No article mentions any topic")
+    assert not len(topic_spread(c)) and not len(article_topic_tone(c))
+    for build in CORPUS_FIGURES.values():
+        fig, data = build(c)
+        assert not len(data)
+        assert fig.axes[0].texts  # a sentence, not an empty chart
