@@ -8,7 +8,7 @@ SEED := seeds/000_f9d92dfb58a1c3ba.txt
 ARTICLE ?=
 TOPICS ?=
 
-.PHONY: run test lab bench train lint clean-venv
+.PHONY: run test lab bench train train-embed lint clean-venv
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ bench: $(STAMP)
 
 ## make train: fit the calibrated tone model on ../shared/validation.
 train: $(STAMP)
+	$(PY) -m article_tone.train
+
+## make train-embed: the optional sentence-embedding model (installs PyTorch: several hundred MB).
+train-embed: $(STAMP)
+	$(PY) -m pip install --quiet -r requirements-embed.txt
+	$(PY) -m article_tone.embed lexicon
+	$(PY) -m article_tone.embed train
 	$(PY) -m article_tone.train
 
 lint: $(STAMP)

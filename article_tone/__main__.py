@@ -32,7 +32,17 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--scheduler", help="address of a running Dask scheduler (tcp://host:8786)")
     c.add_argument("--topics", help="topic lexicon (TOML); default data/topics.toml")
     c.add_argument("--format", choices=["csv", "parquet"], default="csv", help="table file format")
+
+    e = sub.add_parser("evaluate", help="agreement of every scorer with human ratings")
+    e.add_argument("--data", required=True,
+                   help="ratings file in the ICWSM 2014 format: id <TAB> mean rating (-4..+4) <TAB> text")
     return p
+
+
+def cmd_evaluate(args) -> int:
+    from .evaluate import cli
+
+    return cli(args.data)
 
 
 def cmd_analyze(args) -> int:
@@ -74,7 +84,7 @@ def cmd_corpus(args) -> int:
     return 0
 
 
-COMMANDS = {"analyze": cmd_analyze, "corpus": cmd_corpus}
+COMMANDS = {"analyze": cmd_analyze, "corpus": cmd_corpus, "evaluate": cmd_evaluate}
 
 
 def main(argv: list[str] | None = None) -> int:
