@@ -8,7 +8,7 @@ SEED := seeds/000_f9d92dfb58a1c3ba.txt
 ARTICLE ?=
 TOPICS ?=
 
-.PHONY: run test lab bench train train-embed lint clean-venv
+.PHONY: run test test-slow lab bench train train-embed lint clean-venv
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,11 +26,15 @@ else
 	$(PY) -m article_tone.runner --article "$(ARTICLE)" $(if $(TOPICS),--topics "$(TOPICS)")
 endif
 
-## make test: unit tests, then every notebook under nbval (strict, sanitized).
+## make test: unit tests (browser included), then every notebook under nbval (strict, sanitized).
 test: $(STAMP)
-	@$(PY) -m pytest tests || { rc=$$?; [ $$rc -eq 5 ] && echo "error: tests/: pytest collected no tests" >&2; exit $$rc; }
+	@$(PY) -m pytest tests -m "not slow" || { rc=$$?; [ $$rc -eq 5 ] && echo "error: tests/: pytest collected no tests" >&2; exit $$rc; }
 	@$(PY) -m pytest --nbval notebooks --nbval-sanitize-with tests/nbval-sanitize.cfg \
 	  || { rc=$$?; [ $$rc -eq 5 ] && echo "error: notebooks/: nbval collected no notebooks" >&2; exit $$rc; }
+
+## make test-slow: the long tests (the whole collection on BBC articles, a 1 MB article, ...).
+test-slow: $(STAMP)
+	@$(PY) -m pytest tests -m slow || { rc=$$?; [ $$rc -eq 5 ] && echo "error: tests/: no slow tests collected" >&2; exit $$rc; }
 
 ## make lab: JupyterLab on the notebooks.
 lab: $(STAMP)
