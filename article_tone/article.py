@@ -24,11 +24,13 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import ArticleError
@@ -48,6 +50,27 @@ _EDITOR_NOTE = re.compile(r"^Editor['’]s\s+note\s*:?\s*", re.I)
 _BYLINE_NAME = re.compile(r"^(?:By\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}$")
 _HTML = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I)
 _WS = re.compile(r"\s+")
+
+
+def rows_frame(
+    columns: Sequence[str], rows: Sequence[Sequence], dtypes: Sequence[str]
+) -> pd.DataFrame:
+    """A DataFrame from row tuples with one dtype per column: the same frame as
+    ``pd.DataFrame(rows, columns=columns).astype(dict(zip(columns, dtypes)))``, about five
+    times faster (no row objects, no astype pass); text columns stay ``object``."""
+    cols = list(zip(*rows, strict=True)) if len(rows) else [()] * len(columns)
+    return columns_frame(dict(zip(columns, cols, strict=True)), dtypes)
+
+
+def columns_frame(data: dict[str, Sequence], dtypes: Sequence[str]) -> pd.DataFrame:
+    """A DataFrame from ``{column: values}`` with one dtype per column (see :func:`rows_frame`)."""
+    out = {}
+    for (name, values), dtype in zip(data.items(), dtypes, strict=True):
+        if dtype in ("int64", "float64", "bool"):
+            out[name] = np.array(values, dtype=dtype).reshape(-1)
+        else:  # object, Int64, ...: a Series keeps the dtype (an object array would become str)
+            out[name] = pd.Series(list(values), dtype=dtype)
+    return pd.DataFrame(out, copy=False)
 
 
 def clean_text(raw: str) -> str:
@@ -282,9 +305,18 @@ class Article:
 
     @property
     def paragraphs(self) -> pd.DataFrame:
-        """Body blocks: ``para_no``, ``start``, ``end``, ``text``."""
-        body = self.blocks[self.blocks["kind"] == "body"]
-        return body[["para_no", "start", "end", "text"]].astype({"para_no": "int64"}).reset_index(drop=True)
+        """Body blocks: ``para_no``, ``start``, ``end``, ``text`` (a fresh copy on each access)."""
+        return self._paragraphs.copy()
+
+    @cached_property
+    def _paragraphs(self) -> pd.DataFrame:
+        """Built once per article (``blocks`` is never changed in place); callers get copies."""
+        b = self.blocks
+        body = (b["kind"] == "body").to_numpy(dtype=bool)
+        cols = {c: pd.Series(b[c].array[body], dtype=b[c].dtype, copy=False)
+                for c in ("para_no", "start", "end", "text")}
+        cols["para_no"] = cols["para_no"].astype("int64")
+        return pd.DataFrame(cols, copy=False)
 
     @property
     def name(self) -> str:
@@ -335,13 +367,14 @@ def parse_text(text: str, path: str = "<text>", sha256: str | None = None, encod
         if kind == "body":
             para_no += 1
         rows.append((block_id, kind, para_no if kind == "body" else None, s, e, clean_text(text[s:e])))
-    blocks = pd.DataFrame(rows, columns=BLOCK_COLUMNS).astype(
-        {"block_id": "int64", "kind": "object", "para_no": "Int64", "start": "int64", "end": "int64", "text": "object"}
-    )
+    dtypes = ("int64", "object", "Int64", "int64", "int64", "object")
+    blocks = rows_frame(BLOCK_COLUMNS, rows, dtypes)
+    first_text: dict[str, str] = {}
+    for _, kind, _, _, _, t in rows:
+        first_text.setdefault(kind, t)
 
     def first(kind: str) -> str | None:
-        hit = blocks.loc[blocks["kind"] == kind, "text"]
-        return hit.iloc[0] if len(hit) else None
+        return first_text.get(kind)
 
     dateline = first("dateline")
     byline = first("byline")

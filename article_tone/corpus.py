@@ -118,16 +118,17 @@ def _lexicon(topics: str | None):
     return load_lexicon(topics)
 
 
-def _tag(table: pd.DataFrame, key: str) -> pd.DataFrame:
+def _tag(table: pd.DataFrame, key) -> pd.DataFrame:
     """``table`` with the ``article`` key first. Text columns become ``object``, so the dtype of
     a column never depends on which articles share a chunk (pandas infers ``str`` only when a
     column has no missing value)."""
-    table = table.copy()
-    table.insert(0, "article", pd.Series([key] * len(table), index=table.index, dtype=object))
+    keys = [key] * len(table) if isinstance(key, str) else key  # one key, or one per row
+    cols = {"article": pd.Series(keys, index=table.index, dtype=object)}
     for col in table.columns:
-        if isinstance(table[col].dtype, pd.StringDtype):
-            table[col] = table[col].astype(object)
-    return table
+        values = table[col]
+        cols[col] = values.astype(object) if isinstance(values.dtype, pd.StringDtype) else values
+    # One frame from the columns (no copy, no insert): the analysis's tables are not kept.
+    return pd.DataFrame(cols, index=table.index, copy=False)
 
 
 def _article_row(key: str, analysis) -> dict:
@@ -183,6 +184,17 @@ def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(full, ignore_index=True) if len(full) > 1 else full[0].reset_index(drop=True)
 
 
+def _concat_tagged(pairs: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
+    """``_concat([_tag(table, key) for key, table in pairs])``, with the key column and the
+    text dtypes set once on the concatenated table instead of once per article."""
+    full = [(k, t) for k, t in pairs if len(t)]
+    if len(full) < 2:
+        return _concat([_tag(t, k) for k, t in (full or pairs[:1])])
+    body = pd.concat([t for _, t in full], ignore_index=True)
+    keys = np.repeat(np.array([k for k, _ in full], dtype=object), [len(t) for _, t in full])
+    return _tag(body, keys)
+
+
 def analyze_chunk(items: Sequence[tuple[str, str]], topics: str | None = None) -> dict:
     """Analyse a chunk of ``(key, path)``: the tagged tables, one ``articles`` row each, and
     ``skipped`` rows for files that failed. Pure: the same chunk gives the same result anywhere."""
@@ -204,8 +216,8 @@ def analyze_chunk(items: Sequence[tuple[str, str]], topics: str | None = None) -
             continue
         rows.append(_article_row(key, analysis))
         for name in TABLES:
-            parts[name].append(_tag(getattr(analysis, name), key))
-    out = {name: _concat(tables) for name, tables in parts.items() if tables}
+            parts[name].append((key, getattr(analysis, name)))
+    out = {name: _concat_tagged(pairs) for name, pairs in parts.items() if pairs}
     out["articles"] = _frame(rows)
     out["skipped"] = pd.DataFrame(
         {c: pd.Series([r[i] for r in skipped], dtype=object) for i, c in enumerate(SKIPPED_COLUMNS)}

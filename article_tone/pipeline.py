@@ -6,16 +6,18 @@ Data flows one way; each stage is a pure function of the stages before it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .article import Article, load_article
-from .sentiment import score_article
+from .sentiment import score_article_texts
 from .terms import term_counts
 from .text import split_sentences
-from .tone import topic_tone
+from .tone import context_table, topic_tone
 from .topics import load_lexicon, topic_mentions, topics_column
 
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
@@ -58,6 +60,18 @@ class Analysis:
                 f"{len(self.sentences)} sentences)")
 
 
+def _with_columns(table: pd.DataFrame, *more) -> pd.DataFrame:
+    """``table`` with the columns of each of ``more`` (dicts or frames on the same rows)
+    appended, in order: one concat, no repeated inserts."""
+    frames = [table]
+    for extra in more:
+        if isinstance(extra, dict):
+            extra = pd.DataFrame(extra, index=table.index, copy=False)
+        if len(extra.columns):
+            frames.append(extra)
+    return pd.concat(frames, axis=1)
+
+
 def analyze(article: Article | str | Path, topics: str | Path | None = None) -> Analysis:
     """Analyse one article (an :class:`Article` or a path).
 
@@ -65,20 +79,39 @@ def analyze(article: Article | str | Path, topics: str | Path | None = None) -> 
     """
     if not isinstance(article, Article):
         article = load_article(article)
-    paragraphs = article.paragraphs
+    paragraphs = article._paragraphs  # read only (the tables below are new frames)
     sentences = split_sentences(article)
-    paragraphs["n_words"] = paragraphs["text"].map(count_words).astype("int64")
-    per_para = sentences.groupby("para_no").size()
-    paragraphs["n_sentences"] = paragraphs["para_no"].map(per_para).fillna(0).astype("int64")
-    para_scores, sent_scores, drivers = score_article(paragraphs, sentences)
-    paragraphs = pd.concat([paragraphs, para_scores], axis=1)
-    sentences = pd.concat([sentences, sent_scores], axis=1)
-    terms = term_counts(paragraphs)
     lexicon = load_lexicon(topics)
     mentions = topic_mentions(article, sentences, lexicon)
-    paragraphs["topics"] = topics_column(paragraphs, mentions, lexicon)
-    sentences["topics"] = topics_column(sentences, mentions, lexicon, ("para_no", "sent_no"))
-    tone = topic_tone(article, paragraphs, sentences, mentions, lexicon.keys)
+    # Mention contexts are cut before scoring, so that every text of the article (paragraphs,
+    # sentences, contexts) is scored in one pass and one calibrated-tone batch.
+    contexts = context_table(article, sentences, mentions)
+    para_scores, sent_scores, drivers, ctx_scores = score_article_texts(
+        paragraphs, sentences, [] if contexts is None else contexts["context"].tolist()
+    )
+    per_para = Counter(sentences["para_no"].tolist())
+    texts = paragraphs["text"].tolist()
+    paragraphs = _with_columns(
+        paragraphs,
+        {
+            "n_words": np.array([count_words(t) for t in texts], dtype="int64"),
+            "n_sentences": np.array(
+                [per_para.get(p, 0) for p in paragraphs["para_no"].tolist()], dtype="int64"
+            ),
+        },
+        para_scores,
+        {"topics": topics_column(paragraphs, mentions, lexicon)},
+    )
+    sentences = _with_columns(
+        sentences,
+        {},
+        sent_scores,
+        {"topics": topics_column(sentences, mentions, lexicon, ("para_no", "sent_no"))},
+    )
+    terms = term_counts(paragraphs)
+    if contexts is not None:
+        contexts = pd.concat([contexts, ctx_scores], axis=1)
+    tone = topic_tone(article, paragraphs, sentences, mentions, lexicon.keys, contexts=contexts)
     return Analysis(article=article, paragraphs=paragraphs, sentences=sentences,
                     drivers=drivers, terms=terms, topic_mentions=mentions, topic_tone=tone,
                     lexicon=lexicon)

@@ -28,6 +28,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from .article import rows_frame
+
 SCORE_COLUMNS = ["polarity", "subjectivity", "vader_compound"]
 MASKED_COLUMN = "polarity_masked"
 TONE_COLUMN = "tone"
@@ -191,13 +193,87 @@ def entity_flags(
 
 # ----------------------------------------------------------------------------- TextBlob, exactly
 @lru_cache(maxsize=1)
+def _textblob_text():
+    """TextBlob's ``textblob/_text.py`` (pattern's tokenizer and sentiment lexicon code).
+
+    ``import textblob`` runs ``textblob/__init__``, which imports NLTK and, through it, scipy:
+    about 1.4 s in every fresh process (each Dask worker), for code the scoring here never uses.
+    ``_text.py`` itself imports only the standard library, so it is loaded from TextBlob's own
+    file under a private name: the same code, without the package's imports. If TextBlob is
+    already imported, or its layout is not the expected one, its module is used as is."""
+    import sys
+
+    mod = sys.modules.get("textblob._text")
+    if mod is not None:
+        return mod
+    try:
+        import importlib.util
+        from pathlib import Path
+
+        spec = importlib.util.find_spec("textblob")  # finds the package, does not run it
+        path = Path(spec.submodule_search_locations[0], "_text.py")
+        private = importlib.util.spec_from_file_location("_article_tone_textblob_text", path)
+        mod = importlib.util.module_from_spec(private)
+        private.loader.exec_module(mod)
+        mod.Sentiment, mod.EMOTICONS, mod.replacements, mod.TOKEN  # noqa: B018 (the parts used)
+    except Exception:
+        from textblob import _text as mod
+    return mod
+
+
+@lru_cache(maxsize=1)
+def _textblob_sentiment():
+    """``textblob.en.sentiment`` (the English lexicon of TextBlob's PatternAnalyzer), built as
+    ``textblob/en/__init__.py`` builds it, from its ``en-sentiment.xml``, without importing
+    the ``textblob`` package (see :func:`_textblob_text`)."""
+    import sys
+
+    if "textblob.en" in sys.modules:
+        return sys.modules["textblob.en"].sentiment
+    tt = _textblob_text()
+    if tt.__name__ == "textblob._text":  # the real package is loaded anyway
+        from textblob.en import sentiment
+
+        return sentiment
+
+    class Sentiment(tt.Sentiment):  # textblob.en.Sentiment, verbatim
+        def load(self, path=None):
+            tt.Sentiment.load(self, path)
+            # Map "terrible" to adverb "terribly" (+1% accuracy)
+            if not path:
+                for w, pos in list(dict.items(self)):
+                    if "JJ" in pos:
+                        if w.endswith("y"):
+                            w = w[:-1] + "i"
+                        if w.endswith("le"):
+                            w = w[:-2]
+                        p, s, i = pos["JJ"]
+                        self.annotate(w + "ly", "RB", p, s, i)
+
+    import os
+
+    # textblob.en's tokenizer is its Parser's find_tokens (the English Parser subclass only
+    # changes tagging and lemmata, which scoring a string never uses).
+    parser = tt.Parser(lexicon={}, default=("NN", "NNP", "CD"), language="en")
+    return Sentiment(
+        path=os.path.join(os.path.dirname(tt.__file__), "en", "en-sentiment.xml"),
+        synset="wordnet_id",
+        negations=("no", "not", "n't", "never"),
+        modifiers=("RB",),
+        modifier=lambda w: w.endswith("ly"),
+        tokenizer=parser.find_tokens,
+        language="en",
+    )
+
+
+@lru_cache(maxsize=1)
 def _pattern_lexicon():
     """TextBlob's English sentiment lexicon as plain dicts (loaded once).
 
     Returns (lex, labels, emoticons, negations): lex maps word -> (p, s, i, is_modifier) for the
     part-of-speech ``None`` entry that TextBlob uses on plain strings."""
-    from textblob import _text as tt
-    from textblob.en import sentiment as pattern
+    tt = _textblob_text()
+    pattern = _textblob_sentiment()
 
     len(pattern)  # force the lazy load
     lex = {}
@@ -214,7 +290,7 @@ def _pattern_lexicon():
 
 @lru_cache(maxsize=1)
 def _tokenizer_parts():
-    from textblob import _text as tt
+    tt = _textblob_text()
 
     # Every way an emoticon or the sarcasm mark "(!)" can match with at least one space inside:
     # only then can TextBlob's post-processing join tokens, and the fast path would differ.
@@ -241,7 +317,7 @@ _QUOTES = re.compile("[“”‘’'\"]")
 
 @lru_cache(maxsize=1)
 def _replacements():
-    from textblob import _text as tt
+    tt = _textblob_text()
 
     assert all("'" in a for a in tt.replacements)  # the shortcut in _chunk_tokens relies on it
     return [(re.compile(a), b) for a, b in tt.replacements.items()]
@@ -328,7 +404,8 @@ def assess(words: Sequence[str]) -> list[tuple[list[str], float, float, object, 
     """TextBlob's ``Sentiment.assessments`` over lower-case ``words``, plus the position of the
     word that carries each score: (words, polarity, subjectivity, label, head)."""
     lex, labels, emoticons, negations = _pattern_lexicon()
-    from textblob._text import IRONY, MOOD, PUNCTUATION
+    tt = _textblob_text()
+    IRONY, MOOD, PUNCTUATION = tt.IRONY, tt.MOOD, tt.PUNCTUATION  # noqa: N806
 
     a: list[dict] = []
     m = None
@@ -508,18 +585,17 @@ class Scored:
     flags: list[bool]
 
 
-def score_text(text: str, starts: Sequence[int] = (0,)) -> Scored:
-    """Score one text; ``starts`` are the token positions where its sentences begin."""
-    from textblob.en import sentiment as pattern
-
-    tokens, chunk_of, exact = pattern_tokens(text)
+def score_text(text: str, starts: Sequence[int] = (0,), _tokens=None) -> Scored:
+    """Score one text; ``starts`` are the token positions where its sentences begin.
+    (``_tokens``: :func:`pattern_tokens` of ``text`` when the caller already has them.)"""
+    tokens, chunk_of, exact = pattern_tokens(text) if _tokens is None else _tokens
     words = [t.lower() for t in tokens]
     a = assess(words)
     if exact:
         pol = _avg(x[1] for x in a)
         subj = _avg(x[2] for x in a)
-    else:
-        pol, subj = tuple(pattern(str(text)))
+    else:  # TextBlob's own analysis (see the module docstring)
+        pol, subj = tuple(_textblob_sentiment()(str(text)))
     in_lex = _pattern_lexicon()[0]
     flags = entity_flags(tokens, starts, only=[k for k, w in enumerate(words) if w in in_lex])
     if any(flags):
@@ -538,26 +614,43 @@ def _score_unique(texts: list[str]) -> dict[str, Scored]:
     return out
 
 
-def _frame(scored: Sequence[Scored]) -> pd.DataFrame:
+def _frame(scored: Sequence[Scored], tone: np.ndarray | None = None) -> pd.DataFrame:
+    """The score columns of ``scored`` (and ``tone`` when given), as one float block."""
     arr = np.array(
         [(s.polarity, s.subjectivity, s.vader["compound"], s.polarity_masked) for s in scored],
         dtype="float64",
     ).reshape(len(scored), 4)
-    return pd.DataFrame(arr, columns=SCORE_COLUMNS + [MASKED_COLUMN])
+    columns = SCORE_COLUMNS + [MASKED_COLUMN]
+    if tone is not None:
+        arr = np.column_stack([arr, np.asarray(tone, dtype="float64")])
+        columns = columns + [TONE_COLUMN]
+    return pd.DataFrame(arr, columns=columns)
 
 
-def _add_tone(df: pd.DataFrame, texts: list[str], scored: Sequence[Scored]) -> pd.DataFrame:
-    """The calibrated ``tone`` column, from the base scores already computed."""
+def _tone_values(texts: list[str], scored: Sequence[Scored]) -> np.ndarray | None:
+    """The calibrated ``tone`` of each text (one :func:`predict_tone` call for the whole batch),
+    from the base scores already computed; None when the calibrated model is not installed."""
     try:
         from .calibrated import predict_tone
     except ImportError:  # calibrated model not installed in this tree
-        return df
-    base = df[SCORE_COLUMNS].copy()
-    base["vader_pos"] = [s.vader["pos"] for s in scored]
-    base["vader_neg"] = [s.vader["neg"] for s in scored]
-    base["vader_neu"] = [s.vader["neu"] for s in scored]
-    df[TONE_COLUMN] = np.asarray(predict_tone(texts, base=base), dtype="float64") if texts else []
-    return df
+        return None
+    if not texts:
+        return np.zeros(0)
+    base = pd.DataFrame(
+        {
+            name: np.array([get(s) for s in scored], dtype="float64")
+            for name, get in (
+                ("polarity", lambda s: s.polarity),
+                ("subjectivity", lambda s: s.subjectivity),
+                ("vader_compound", lambda s: s.vader["compound"]),
+                ("vader_pos", lambda s: s.vader["pos"]),
+                ("vader_neg", lambda s: s.vader["neg"]),
+                ("vader_neu", lambda s: s.vader["neu"]),
+            )
+        },
+        copy=False,
+    )
+    return np.asarray(predict_tone(texts, base=base), dtype="float64")
 
 
 def score_sentences(texts: Sequence[str]) -> pd.DataFrame:
@@ -571,7 +664,7 @@ def score_sentences(texts: Sequence[str]) -> pd.DataFrame:
     texts = [str(t) for t in texts]
     unique = _score_unique(texts)
     scored = [unique[t] for t in texts]
-    return _add_tone(_frame(scored), texts, scored)
+    return _frame(scored, _tone_values(texts, scored))
 
 
 # ----------------------------------------------------------------------------- one article
@@ -601,21 +694,37 @@ def score_article(paragraphs: pd.DataFrame, sentences: pd.DataFrame, tone: bool 
     Returns ``(paragraph_scores, sentence_scores, drivers)``; the score frames are aligned
     with the inputs' rows. Paragraphs and sentences share tokens; drivers are the paragraph's
     TextBlob assessments, each placed in the sentence that holds its scored word.
-    ``tone=False`` leaves out the calibrated ``tone`` column (it costs ~10 ms a call whatever
-    the size: over a corpus, score all texts with one :func:`score_sentences` call instead).
+    ``tone=False`` leaves out the calibrated ``tone`` column.
     """
+    return score_article_texts(paragraphs, sentences, (), tone=tone)[:3]
+
+
+def score_article_texts(
+    paragraphs: pd.DataFrame, sentences: pd.DataFrame, extra: Sequence[str], tone: bool = True
+):
+    """:func:`score_article`, plus the scores of ``extra`` texts (e.g. mention contexts) as
+    :func:`score_sentences` gives them: ``(paragraph_scores, sentence_scores, drivers,
+    extra_scores)``. Every text is scored once, and the calibrated ``tone`` of all of them
+    comes from one batch."""
     ptexts = [str(t) for t in paragraphs["text"]]
     stexts = [str(t) for t in sentences["text"]]
+    etexts = [str(t) for t in extra]
     sent_by_para: dict[int, list[tuple[int, str]]] = {}
-    for pn, sn, t in zip(sentences["para_no"], sentences["sent_no"], stexts, strict=True):
+    for pn, sn, t in zip(
+        sentences["para_no"].tolist(), sentences["sent_no"].tolist(), stexts, strict=True
+    ):
         sent_by_para.setdefault(int(pn), []).append((int(sn), t))
     scored_s = _score_unique(stexts)
     pscored, rows = [], []
-    for pn, text in zip(paragraphs["para_no"], ptexts, strict=True):
-        sents = sent_by_para.get(int(pn), [])
-        tokens, chunk_of, _ = pattern_tokens(text)
-        starts = _sentence_starts(text, [t for _, t in sents], chunk_of) if sents else None
-        sc = score_text(text, starts=starts if starts else (0,))
+    for pn, text in zip(paragraphs["para_no"].tolist(), ptexts, strict=True):
+        pn = int(pn)
+        sents = sent_by_para.get(pn, [])
+        toks = pattern_tokens(text)
+        starts = _sentence_starts(text, [t for _, t in sents], toks[1]) if sents else None
+        if (not starts or starts == [0]) and text in scored_s:
+            sc = scored_s[text]  # one sentence: scored exactly as that sentence was
+        else:
+            sc = score_text(text, starts=starts if starts else (0,), _tokens=toks)
         pscored.append(sc)
         for words, p, s, _label, k in sc.assessments:
             if starts:
@@ -625,7 +734,7 @@ def score_article(paragraphs: pd.DataFrame, sentences: pd.DataFrame, tone: bool 
                 sent_no = sents[0][0] if sents else 1
             rows.append(
                 (
-                    int(pn),
+                    pn,
                     sent_no,
                     " ".join(words),
                     sc.tokens[k],
@@ -634,25 +743,22 @@ def score_article(paragraphs: pd.DataFrame, sentences: pd.DataFrame, tone: bool 
                     bool(sc.flags[k]),
                 )
             )
-    drivers = pd.DataFrame(rows, columns=DRIVER_COLUMNS).astype(
-        {
-            "para_no": "int64",
-            "sent_no": "int64",
-            "words": "object",
-            "word": "object",
-            "polarity": "float64",
-            "subjectivity": "float64",
-            "in_entity": "bool",
-        }
+    drivers = rows_frame(
+        DRIVER_COLUMNS,
+        rows,
+        ("int64", "int64", "object", "object", "float64", "float64", "bool"),
     )
+    for t in etexts:
+        if t not in scored_s:
+            scored_s[t] = score_text(t)
     ss = [scored_s[t] for t in stexts]
-    pdf, sdf = _frame(pscored), _frame(ss)
-    if tone:  # one call for paragraphs and sentences together
-        both = _add_tone(pd.concat([pdf, sdf], ignore_index=True), ptexts + stexts, pscored + ss)
-        if TONE_COLUMN in both:
-            pdf[TONE_COLUMN] = both[TONE_COLUMN].to_numpy()[: len(pdf)]
-            sdf[TONE_COLUMN] = both[TONE_COLUMN].to_numpy()[len(pdf) :]
-    return pdf, sdf, drivers
+    es = [scored_s[t] for t in etexts]
+    # one tone batch for every text of the article
+    values = _tone_values(ptexts + stexts + etexts, pscored + ss + es) if tone else None
+    if values is None:
+        return _frame(pscored), _frame(ss), drivers, _frame(es)
+    a, b = len(pscored), len(pscored) + len(ss)
+    return _frame(pscored, values[:a]), _frame(ss, values[a:b]), drivers, _frame(es, values[b:])
 
 
 def drivers(analysis_or_paragraphs, sentences: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -91,11 +92,33 @@ _BREAK = "\x00"  # marks a sentence-level break between terms (no bigram across 
 
 
 @lru_cache(maxsize=1)
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's ``ENGLISH_STOP_WORDS``, the same frozenset, read from its data module
+    (which imports nothing) without importing scikit-learn itself: that pulls in scipy and
+    joblib, about a second of start-up in every worker process."""
+    import sys
+
+    mod = sys.modules.get("sklearn.feature_extraction._stop_words")
+    if mod is None:
+        try:
+            import importlib.util
+
+            spec = importlib.util.find_spec("sklearn")  # finds the package, does not run it
+            path = Path(spec.submodule_search_locations[0], "feature_extraction", "_stop_words.py")
+            data = importlib.util.spec_from_file_location("_article_tone_stop_words", path)
+            mod = importlib.util.module_from_spec(data)
+            data.loader.exec_module(mod)
+            if not isinstance(mod.ENGLISH_STOP_WORDS, frozenset):
+                raise TypeError("unexpected ENGLISH_STOP_WORDS")
+        except Exception:  # another layout: import it the ordinary way
+            from sklearn.feature_extraction import _stop_words as mod
+    return mod.ENGLISH_STOP_WORDS
+
+
+@lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """scikit-learn's English stopwords plus :data:`EXTRA_STOPWORDS` (lower case)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS) | EXTRA_STOPWORDS
+    return frozenset(english_stop_words()) | EXTRA_STOPWORDS
 
 
 @lru_cache(maxsize=50_000)
@@ -161,6 +184,13 @@ def _term_of(tok: str, initial: bool, kind: str, stop: frozenset[str]) -> str | 
     return None if lem in stop or len(lem) < 2 else lem
 
 
+_MISSING = object()
+_TERM_CACHE: dict[tuple[str, bool, str], str | None] = {}
+"""Memo of :func:`_term_of` (a pure function of the token, its position flag and kind, given
+the stopword set of :func:`stopwords`)."""
+_TERM_CACHE_MAX = 200_000
+
+
 def tokenize(
     text: str, phrases: dict[str, list[tuple[str, ...]]] | None = None, breaks: bool = False
 ) -> list[str]:
@@ -173,6 +203,8 @@ def tokenize(
 
     phrases = _phrases() if phrases is None else phrases
     stop = stopwords()
+    cache = _TERM_CACHE
+    context_first = {a for a, _ in CONTEXT_NAMES}
     raw = _raw_tokens(text)
     lower = [t.lower().replace("’", "'") for t, _, _ in raw]
     out: list[str] = []
@@ -197,6 +229,7 @@ def tokenize(
         if (
             matched is None
             and i + 1 < n
+            and lower[i] in context_first
             and (lower[i], _POSSESSIVE.sub("", lower[i + 1])) in CONTEXT_NAMES
         ):
             before = CONTEXT_NAMES[(lower[i], _POSSESSIVE.sub("", lower[i + 1]))]
@@ -206,7 +239,12 @@ def tokenize(
             out.append(" ".join(matched))
             i += len(matched)
             continue
-        term = _term_of(tok, initial, kind, stop)
+        key = (tok, initial, kind)
+        term = cache.get(key, _MISSING)
+        if term is _MISSING:
+            term = _term_of(tok, initial, kind, stop)
+            if len(cache) < _TERM_CACHE_MAX:
+                cache[key] = term
         if term is not None:
             out.append(term)
         elif breaks and out and out[-1] != _BREAK:
@@ -221,13 +259,14 @@ def tokenize(
 def term_counts(paragraphs: pd.DataFrame) -> pd.DataFrame:
     """The ``terms`` table: ``para_no``, ``term``, ``count`` (each term once per paragraph, in
     order of first appearance)."""
+    from .article import rows_frame
+
     rows = []
-    for pn, text in zip(paragraphs["para_no"], paragraphs["text"], strict=True):
-        for term, c in Counter(tokenize(str(text))).items():
+    ph = _phrases()
+    for pn, text in zip(paragraphs["para_no"].tolist(), paragraphs["text"].tolist(), strict=True):
+        for term, c in Counter(tokenize(str(text), ph)).items():
             rows.append((int(pn), term, c))
-    return pd.DataFrame(rows, columns=TERM_COLUMNS).astype(
-        {"para_no": "int64", "term": "object", "count": "int64"}
-    )
+    return rows_frame(TERM_COLUMNS, rows, ("int64", "object", "int64"))
 
 
 def _terms_table(source) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .article import Article, clean_text
+from .article import Article, clean_text, columns_frame
 
 SENTENCE_COLUMNS = ["para_no", "sent_no", "start", "end", "text"]
 
@@ -61,6 +61,9 @@ _UNSAFE = re.compile(
     re.I,
 )
 _ENDER = re.compile(r"[.!?]")
+_DIGIT_DOT = re.compile(r"\d\.")
+"""Every item pattern of pysbd's numbered lists needs a digit followed by a period: without
+one, the (slow) list search cannot match."""
 _ASCII_WORD = re.compile(r"[A-Za-z0-9_]")
 _TOKEN = re.compile(r"(?:[A-Za-z0-9£$€\u00c0-\u00ff]|(?<=\w)['’&-](?=\w)|(?<=\d)[.,](?=\d))+%?")
 _NEXT_IS_I = re.compile(r" (?:I\s|I'm|I'll)")
@@ -93,7 +96,8 @@ def _fast_starts(s: str) -> list[int] | None:
     where these rules cannot be sure (the caller then asks pysbd)."""
     n = len(s)
     abbreviations, prepositive, numbered, numbered_parens = _rules()
-    if (_UNSAFE.search(s) or _consecutive(numbered.findall(s))
+    if (_UNSAFE.search(s)
+            or (_DIGIT_DOT.search(s) and _consecutive(numbered.findall(s)))
             or _consecutive(numbered_parens.findall(s))):
         return None
     # Straight double quotes pair left to right, as in pysbd; nothing inside a pair ends a sentence.
@@ -218,5 +222,4 @@ def split_sentences(article: Article) -> pd.DataFrame:
             cols["end"].append(start + b)
             cols["text"].append(clean_text(raw[a:b]))
     # Built column by column with explicit dtypes: no per-row objects, no astype pass.
-    return pd.DataFrame({c: pd.Series(v, dtype="object" if c == "text" else "int64")
-                         for c, v in cols.items()})
+    return columns_frame(cols, ["object" if c == "text" else "int64" for c in cols])

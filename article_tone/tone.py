@@ -15,6 +15,7 @@ Scores are TextBlob ``polarity``, VADER ``vader_compound`` and, when present, th
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -52,9 +53,9 @@ def scorers_in(table: pd.DataFrame) -> list[str]:
 
 
 def _stopwords() -> frozenset:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from .terms import english_stop_words
 
-    return ENGLISH_STOP_WORDS
+    return english_stop_words()
 
 
 def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -121,43 +122,71 @@ def mention_context(
     return a, b
 
 
-def mention_contexts(article, sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+def mention_contexts(
+    article, sentences: pd.DataFrame, mentions: pd.DataFrame, scores: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Each mention with its context: ``topic, para_no, sent_no, start, end, matched,
     ctx_start, ctx_end, context`` and the scores of the context (see :func:`mention_context`).
 
     Mentions of one topic whose contexts overlap ("Iranian threats in the wider Persian Gulf")
     share one context, built around both, so they count as one unit in ``topic_tone``.
-    Offsets index ``article.text``; ``context`` is the cleaned context text.
+    Offsets index ``article.text``; ``context`` is the cleaned context text. ``scores``,
+    optional: :func:`score_sentences` of the ``context`` column of :func:`context_table`,
+    when the caller has scored them already.
     """
+    out = context_table(article, sentences, mentions)
+    if out is None:
+        cols = list(MENTION_FIELDS) + ["ctx_start", "ctx_end", "context"]
+        return pd.concat([pd.DataFrame(columns=cols), score_sentences([]).iloc[:0]], axis=1)
+    if scores is None:
+        scores = score_sentences(out["context"].tolist())
+    return pd.concat([out, scores], axis=1)
+
+
+def context_table(article, sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame | None:
+    """:func:`mention_contexts` without the scores (None when there is no mention)."""
     from .article import clean_text
 
     cols = list(MENTION_FIELDS) + ["ctx_start", "ctx_end", "context"]
     if not len(mentions):
-        return pd.concat([pd.DataFrame(columns=cols), score_sentences([]).iloc[:0]], axis=1)
-    sent = sentences.set_index(["para_no", "sent_no"])[["start", "end"]]
+        return None
+    sent = {
+        (pn, sn): (a, b)
+        for pn, sn, a, b in zip(
+            sentences["para_no"].tolist(),
+            sentences["sent_no"].tolist(),
+            sentences["start"].tolist(),
+            sentences["end"].tolist(),
+            strict=True,
+        )
+    }
     text = article.text
+    groups: dict[tuple, list[tuple]] = {}  # (topic, para_no, sent_no) in order of first row
+    for m in zip(*(mentions[c].tolist() for c in MENTION_FIELDS), strict=True):
+        groups.setdefault(m[:3], []).append(m)
     rows = []
-    for (_, para_no, sent_no), group in mentions.groupby(
-        ["topic", "para_no", "sent_no"], sort=False
-    ):
-        s_start, s_end = (int(v) for v in sent.loc[(para_no, sent_no)])
+    for (_, para_no, sent_no), group in groups.items():
+        s_start, s_end = sent[(para_no, sent_no)]
         units: list[list] = []  # [union_start, union_end, ctx_start, ctx_end, [mentions]]
-        for m in group.sort_values("start").itertuples(index=False):
-            a, b = mention_context(text, s_start, s_end, m.start, m.end)
+        for m in sorted(group, key=lambda r: r[3]):  # by start, stable
+            m_start, m_end = m[3], m[4]
+            a, b = mention_context(text, s_start, s_end, m_start, m_end)
             if units and a < units[-1][3]:
                 u = units[-1]
-                u[0], u[1] = min(u[0], m.start), max(u[1], m.end)
+                u[0], u[1] = min(u[0], m_start), max(u[1], m_end)
                 u[2], u[3] = mention_context(text, s_start, s_end, u[0], u[1])
                 u[4].append(m)
             else:
-                units.append([m.start, m.end, a, b, [m]])
+                units.append([m_start, m_end, a, b, [m]])
         for _, _, a, b, ms in units:
-            rows += [
-                (*(getattr(m, c) for c in MENTION_FIELDS), a, b, clean_text(text[a:b])) for m in ms
-            ]
-    out = pd.DataFrame(rows, columns=cols).sort_values(["start", "topic"], kind="stable")
-    out = out.reset_index(drop=True)
-    return pd.concat([out, score_sentences(out["context"].tolist())], axis=1)
+            rows += [(*m, a, b, clean_text(text[a:b])) for m in ms]
+    # sorted by start, then topic (stable: ties keep the order above)
+    rows.sort(key=lambda r: (r[3], r[0]))
+    from .article import rows_frame
+
+    # the dtypes pandas infers from such rows (text as ``str``), without the inference pass
+    dtypes = ("str", "int64", "int64", "int64", "int64", "str", "int64", "int64", "str")
+    return rows_frame(cols, rows, dtypes)
 
 
 # ------------------------------------------------------------------------------------------
@@ -218,6 +247,51 @@ def topic_points(
     return out.astype({"para_no": "int64", "sent_no": "Int64", "start": "int64", "end": "int64"})
 
 
+@lru_cache(maxsize=64)
+def _resample_index(n: int, seed: int, resamples: int) -> np.ndarray:
+    """The bootstrap's resample positions for a sample of ``n``: what a fresh generator seeded
+    with ``seed`` draws, so they depend only on ``(n, seed, resamples)`` and are drawn once."""
+    idx = np.random.default_rng(seed).integers(0, n, size=(resamples, n))
+    idx.flags.writeable = False
+    return idx
+
+
+def bootstrap_cis(
+    samples: list[np.ndarray],
+    seed: int = config.BOOTSTRAP_SEED,
+    resamples: int = config.BOOTSTRAP_RESAMPLES,
+    level: float = 0.95,
+) -> list[tuple[float, float, float]]:
+    """:func:`bootstrap_ci` of each sample, the same numbers bit for bit, with the samples of
+    one size resampled together (one gather, one mean and one quantile call per size)."""
+    out: list[tuple[float, float, float] | None] = [None] * len(samples)
+    by_n: dict[int, list[tuple[int, np.ndarray, float]]] = {}
+    for i, values in enumerate(samples):
+        x = np.asarray(values, dtype=float)
+        x = x[~np.isnan(x)]
+        if not len(x):
+            out[i] = (np.nan, np.nan, np.nan)
+            continue
+        mean = float(x.mean())
+        if len(x) == 1 or np.all(x == x[0]):
+            out[i] = (mean, mean, mean)
+            continue
+        by_n.setdefault(len(x), []).append((i, x, mean))
+    alpha = (1 - level) / 2
+    for n, group in by_n.items():
+        idx = _resample_index(n, seed, resamples)
+        step = max(1, 2_000_000 // (resamples * n))  # at most ~16 MB gathered at once
+        for c in range(0, len(group), step):
+            part = group[c : c + step]
+            xs = np.stack([x for _, x, _ in part])
+            # (k * resamples, n) rows: the same row-wise reduction as ``x[idx].mean(axis=1)``
+            means = xs[:, idx].reshape(len(part) * resamples, n).mean(axis=1)
+            q = np.quantile(means.reshape(len(part), resamples), [alpha, 1 - alpha], axis=1)
+            for j, (i, _, mean) in enumerate(part):
+                out[i] = (mean, float(min(q[0, j], mean)), float(max(q[1, j], mean)))
+    return out  # type: ignore[return-value]
+
+
 def bootstrap_ci(
     values,
     seed: int = config.BOOTSTRAP_SEED,
@@ -238,8 +312,7 @@ def bootstrap_ci(
     mean = float(x.mean())
     if len(x) == 1 or np.all(x == x[0]):
         return (mean, mean, mean)
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(x), size=(resamples, len(x)))
+    idx = _resample_index(len(x), seed, resamples)
     means = x[idx].mean(axis=1)
     alpha = (1 - level) / 2
     lo, hi = np.quantile(means, [alpha, 1 - alpha])
@@ -274,10 +347,75 @@ def aggregate(points: pd.DataFrame, topics: list[str] | None = None) -> pd.DataF
     return pd.DataFrame(rows, columns=TONE_COLUMNS).astype({"n": "int64"})
 
 
-def topic_tone(article, paragraphs, sentences, mentions, topics=None) -> pd.DataFrame:
-    """The ``topic_tone`` table from the tables of one article."""
-    contexts = mention_contexts(article, sentences, mentions)
-    return aggregate(topic_points(paragraphs, sentences, mentions, contexts, topics), topics)
+def topic_tone(
+    article, paragraphs, sentences, mentions, topics=None, contexts: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The ``topic_tone`` table from the tables of one article (``contexts``, optional: its
+    :func:`mention_contexts`, if already computed).
+
+    The same table as ``aggregate(topic_points(...), topics)``, without building the points."""
+    if not len(mentions):  # nothing to aggregate (and no context to cut)
+        return _empty_tone().copy(deep=False)  # copy-on-write: the cached frame stays as is
+    if contexts is None:
+        contexts = mention_contexts(article, sentences, mentions)
+    groups = _unit_scores(paragraphs, sentences, mentions, contexts, topics)
+    if not groups:
+        return _empty_tone().copy(deep=False)  # copy-on-write: the cached frame stays as is
+    cis = bootstrap_cis([v for *_, v in groups])
+    rows = [(t, lv, sc, len(v), *ci) for (t, lv, sc, v), ci in zip(groups, cis, strict=True)]
+    from .article import rows_frame
+
+    return rows_frame(
+        TONE_COLUMNS, rows, ("str", "str", "str", "int64", "float64", "float64", "float64")
+    )
+
+
+@lru_cache(maxsize=1)
+def _empty_tone() -> pd.DataFrame:
+    """The ``topic_tone`` of an article without mentions (built once; callers copy it)."""
+    return aggregate(pd.DataFrame(columns=POINT_COLUMNS))
+
+
+def _unit_scores(paragraphs, sentences, mentions, contexts, topics=None) -> list[tuple]:
+    """``(topic, level, scorer, scores)`` for each row of ``topic_tone``, in its order: the
+    units of :func:`topic_points`, grouped as :func:`aggregate` groups them."""
+    m_topic = mentions["topic"].tolist()
+    topics = topics if topics is not None else list(dict.fromkeys(m_topic))
+    scorers = scorers_in(sentences)
+    m_para, m_sent = mentions["para_no"].tolist(), mentions["sent_no"].tolist()
+    p_no = paragraphs["para_no"].tolist()
+    s_key = list(zip(sentences["para_no"].tolist(), sentences["sent_no"].tolist(), strict=True))
+    c_topic = contexts["topic"].tolist()
+    c_span = list(zip(contexts["ctx_start"].tolist(), contexts["ctx_end"].tolist(), strict=True))
+    tables = {"paragraph": paragraphs, "sentence": sentences, "mention": contexts}
+    values = {
+        (level, sc): tables[level][sc].to_numpy(dtype=float)
+        for level in LEVELS
+        for sc in scorers
+        if sc in tables[level].columns
+    }
+    groups = []
+    for topic in topics:
+        paras = {p for t, p in zip(m_topic, m_para, strict=True) if t == topic}
+        if not paras:
+            continue
+        keys = {(p, n) for t, p, n in zip(m_topic, m_para, m_sent, strict=True) if t == topic}
+        seen: set = set()
+        ctx = []
+        for i, (t, span) in enumerate(zip(c_topic, c_span, strict=True)):
+            if t == topic and span not in seen:
+                seen.add(span)
+                ctx.append(i)
+        rows = {
+            "paragraph": [i for i, p in enumerate(p_no) if p in paras],
+            "sentence": [i for i, k in enumerate(s_key) if k in keys],
+            "mention": ctx,
+        }
+        for level in LEVELS:
+            for sc in SCORERS:
+                if (level, sc) in values and rows[level]:
+                    groups.append((topic, level, sc, values[(level, sc)][rows[level]]))
+    return groups
 
 
 # ------------------------------------------------------------------------------------------

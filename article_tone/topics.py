@@ -13,15 +13,17 @@ all-lower-case term matches in any case; within one topic, overlapping matches k
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 
-from .article import Article, clean_text
+from .article import Article, clean_text, rows_frame
 from .config import TOPICS_FILE, display_path
 from .errors import ArticleError
 
@@ -41,7 +43,16 @@ class Topic:
 
     def regexes(self) -> list[re.Pattern]:
         """Every term as a whole-word regex, then the patterns."""
-        return [term_regex(t) for t in self.terms] + list(self.patterns)
+        return list(self._term_regexes) + list(self.patterns)
+
+    @cached_property
+    def _term_regexes(self) -> tuple[re.Pattern, ...]:
+        return tuple(term_regex(t) for t in self.terms)
+
+    @cached_property
+    def _any_term(self) -> re.Pattern | None:
+        """Matches wherever one of the terms matches (a prefilter: :func:`any_term_regex`)."""
+        return any_term_regex(self.terms) if self.terms else None
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,16 @@ class Lexicon:
 
     def __len__(self) -> int:
         return len(self.topics)
+
+    @cached_property
+    def _any_term(self) -> re.Pattern | None:
+        """Matches wherever a term of any topic matches (see :func:`any_term_regex`)."""
+        terms = [t for topic in self.topics for t in topic.terms]
+        return any_term_regex(terms) if terms else None
+
+    @cached_property
+    def _order(self) -> dict[str, int]:
+        return {k: i for i, k in enumerate(self.keys)}
 
     def __iter__(self):
         return iter(self.topics)
@@ -93,6 +114,18 @@ def term_regex(term: str) -> re.Pattern:
     body = r"\s+".join(re.escape(w) for w in term.split())
     flags = 0 if any(c.isupper() for c in term) else re.IGNORECASE
     return re.compile(rf"(?<!\w){body}(?!\w)", flags)
+
+
+def _term_body(term: str) -> str:
+    body = r"\s+".join(re.escape(w) for w in term.split())
+    return body if any(c.isupper() for c in term) else f"(?i:{body})"
+
+
+def any_term_regex(terms) -> re.Pattern:
+    """A regex that matches at a position exactly where one of the :func:`term_regex` of
+    ``terms`` matches there: the alternation tries every term at every position, so when it
+    finds nothing in a range, no term regex would either (used to skip them)."""
+    return re.compile(rf"(?<!\w)(?:{'|'.join(_term_body(t) for t in terms)})(?!\w)")
 
 
 def _line_of(text: str, table: str | None = None, needle: str | None = None) -> int:
@@ -185,6 +218,13 @@ def load_lexicon(path: str | Path | Lexicon | None = None) -> Lexicon:
         raise ArticleError(path, "topic lexicon is a directory, not a TOML file") from None
     except UnicodeDecodeError as exc:
         raise ArticleError(path, f"topic lexicon is not UTF-8 text ({exc.reason})") from None
+    return _parse_cached(text, path, os.getcwd())  # display_path may depend on the cwd
+
+
+@lru_cache(maxsize=16)
+def _parse_cached(text: str, path: Path, cwd: str) -> Lexicon:
+    """:func:`parse_lexicon`, once per file content (a Lexicon is immutable; its compiled
+    regexes are then built once, not once per article)."""
     return parse_lexicon(text, path)
 
 
@@ -206,14 +246,23 @@ def find_mentions(
     counts once per topic. Ordered by position, then by lexicon order.
     """
     end = len(text) if end is None else end
-    order = {k: i for i, k in enumerate(lexicon.keys)}
+    order = lexicon._order
     found: list[Mention] = []
+    some_term = lexicon._any_term is not None and lexicon._any_term.search(text, start, end)
     for topic in lexicon:
         spans = []
-        for rx in topic.regexes():
+        any_term = topic._any_term
+        if some_term and any_term is not None and any_term.search(text, start, end) is not None:
+            for rx in topic._term_regexes:
+                for m in rx.finditer(text, start, end):
+                    if m.end() > m.start():
+                        spans.append((m.start(), m.end()))
+        for rx in topic.patterns:
             for m in rx.finditer(text, start, end):
                 if m.end() > m.start():
                     spans.append((m.start(), m.end()))
+        if not spans:
+            continue
         spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
         last_end = -1
         for a, b in spans:
@@ -229,30 +278,26 @@ def topic_mentions(article: Article, sentences: pd.DataFrame, lexicon: Lexicon) 
 
     ``start``/``end`` index ``article.text``; ``sent_no`` is the sentence holding ``start``.
     """
+    by_para: dict[int, list[tuple[int, int]]] = {}  # para_no -> [(start, sent_no)], table order
+    for pn, st, sn in zip(sentences["para_no"].tolist(), sentences["start"].tolist(),
+                          sentences["sent_no"].tolist(), strict=True):
+        by_para.setdefault(pn, []).append((st, sn))
+    paras = article._paragraphs  # read only: no copy
     rows = []
-    by_para = {p: g for p, g in sentences.groupby("para_no")}
-    for para in article.paragraphs.itertuples(index=False):
-        sents = by_para.get(para.para_no)
-        for m in find_mentions(article.text, lexicon, para.start, para.end):
+    text = article.text
+    for pn, pstart, pend in zip(paras["para_no"].tolist(), paras["start"].tolist(),
+                                paras["end"].tolist(), strict=True):
+        sents = by_para.get(pn)
+        for m in find_mentions(text, lexicon, pstart, pend):
             sent_no = 1
-            if sents is not None:
-                inside = sents[(sents["start"] <= m.start)]
-                sent_no = (
-                    int(inside["sent_no"].iloc[-1])
-                    if len(inside)
-                    else int(sents["sent_no"].iloc[0])
-                )
-            rows.append((m.topic, para.para_no, sent_no, m.start, m.end, m.matched))
-    return pd.DataFrame(rows, columns=MENTION_COLUMNS).astype(
-        {
-            "topic": "object",
-            "para_no": "int64",
-            "sent_no": "int64",
-            "start": "int64",
-            "end": "int64",
-            "matched": "object",
-        }
-    )
+            if sents:  # the last sentence (in table order) starting at or before the mention
+                sent_no = sents[0][1]
+                for st, sn in sents:
+                    if st <= m.start:
+                        sent_no = sn
+            rows.append((m.topic, pn, sent_no, m.start, m.end, m.matched))
+    dtypes = ("object", "int64", "int64", "int64", "int64", "object")
+    return rows_frame(MENTION_COLUMNS, rows, dtypes)
 
 
 def topics_column(
@@ -262,14 +307,15 @@ def topics_column(
     keys: tuple[str, ...] = ("para_no",),
 ) -> pd.Series:
     """ ";"-joined topic keys (lexicon order) mentioned in each row of ``table`` ("" if none)."""
-    order = {k: i for i, k in enumerate(lexicon.keys)}
+    order = lexicon._order
     keys = list(keys)
     tagged: dict[tuple, set] = {}
-    for row in mentions[keys + ["topic"]].itertuples(index=False):
-        tagged.setdefault(tuple(row[:-1]), set()).add(row[-1])
+    if len(mentions):
+        for *key, topic in zip(*(mentions[k].tolist() for k in keys + ["topic"]), strict=True):
+            tagged.setdefault(tuple(key), set()).add(topic)
     values = [
-        ";".join(sorted(tagged.get(tuple(r), ()), key=order.__getitem__))
-        for r in table[keys].itertuples(index=False)
+        ";".join(sorted(tagged.get(r, ()), key=order.__getitem__)) if tagged else ""
+        for r in zip(*(table[k].tolist() for k in keys), strict=True)
     ]
     return pd.Series(values, index=table.index, dtype="object", name="topics")
 

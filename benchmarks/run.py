@@ -493,6 +493,7 @@ def main(argv=None) -> int:
         paths = paths[: len(paths) // 4]
     paths_file = HERE / ".paths.json"
     paths_file.write_text(json.dumps(paths))
+    load_start = os.getloadavg()[0]  # other jobs on the machine skew every number below
     t0 = time.perf_counter()
     try:
         words = [_count_words(part) for part in _increments(paths)]
@@ -517,7 +518,7 @@ def main(argv=None) -> int:
         "date": time.strftime("%Y-%m-%d %H:%M"),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}, "
-        f"load average {os.getloadavg()[0]:.1f} at the end",
+        f"load average {load_start:.1f} at the start and {os.getloadavg()[0]:.1f} at the end",
         "corpus": str(corpus),
         "articles": len(paths),
         "workers": args.workers,
