@@ -138,3 +138,21 @@ def test_masked_column_on_seed(seed_analysis):
     p = seed_analysis.paragraphs.set_index("para_no")
     assert p.loc[1, "polarity_masked"] > p.loc[1, "polarity"]  # "Black" pulled it down
     assert p.loc[7, "polarity_masked"] == p.loc[7, "polarity"]  # no names among its drivers
+
+
+def test_private_textblob_lexicon_is_textblobs_own():
+    """The lexicon loaded without importing NLTK (for speed) is exactly TextBlob's."""
+    import subprocess
+    import sys
+
+    digest = ("import hashlib, sys; from article_tone.sentiment import _textblob_sentiment as f; "
+              "s = f(); assert MODE == 'own' or 'textblob.en' in sys.modules; "
+              "print(hashlib.sha256(repr(sorted((k, sorted(v.items(), key=lambda kv: str(kv[0]))) for k, v in s.items())).encode()).hexdigest(), "
+              "'textblob.en' in sys.modules)")
+    own = subprocess.run([sys.executable, "-c", "MODE='own'; " + digest], capture_output=True, text=True, check=True)
+    ref = subprocess.run([sys.executable, "-c", "MODE='ref'; import textblob.en; " + digest],
+                         capture_output=True, text=True, check=True)
+    own_hash, own_imported = own.stdout.split()
+    ref_hash, _ = ref.stdout.split()
+    assert own_imported == "False"  # the fast path really did not import TextBlob
+    assert own_hash == ref_hash

@@ -90,3 +90,11 @@ def test_empty_paragraphs():
     assert term_counts(empty).empty
     assert top_terms(empty).empty
     assert tfidf_terms(empty).empty
+
+
+def test_stop_words_are_scikit_learns():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from article_tone.terms import english_stop_words
+
+    assert english_stop_words() == ENGLISH_STOP_WORDS

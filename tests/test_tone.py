@@ -159,3 +159,12 @@ def test_figures_render_with_and_without_topics(seed_analysis):
     for build in FIGURES.values():
         fig, _ = build(empty)
         assert fig.axes
+
+
+def test_batched_bootstrap_equals_one_at_a_time():
+    from article_tone.tone import bootstrap_ci, bootstrap_cis
+
+    rng = np.random.default_rng(7)
+    samples = [rng.uniform(-1, 1, n) for n in (1, 2, 3, 3, 5, 8, 8, 13)]
+    samples.append(np.array([0.2, np.nan, -0.4]))
+    assert bootstrap_cis(samples) == [bootstrap_ci(s) for s in samples]
