@@ -11,6 +11,11 @@ Install with ``pip install -r requirements-embed.txt``. Two uses:
 * ``tone_embed``: ridge regression on the sentence embedding plus TextBlob and VADER scores,
   trained on the editorial sentences (``python -m article_tone.embed train``), reported beside the
   lean model by ``python -m article_tone evaluate``.
+* ``python -m article_tone.embed distil`` rebuilds ``models/distil_labels.npz``: tone_embed's
+  scores of the ~36,000 unrated BBC news sentences (``../shared/corpora/bbc``), which the lean
+  model is trained on beside the rated editorials (see :mod:`article_tone.train`). One set of
+  scores from tone_embed trained on every editorial, and one per group-CV fold from tone_embed
+  trained without that fold, so that the lean model's CV figure stays honest.
 """
 
 from __future__ import annotations
@@ -203,6 +208,65 @@ def train_embed(data: Path, out: Path = EMBED_MODEL_FILE) -> Path:
     return out
 
 
+def build_distil_labels(validation: Path, corpus: Path | None = None, out: Path | None = None):
+    """Score the distillation sentences with tone_embed (final and per fold); write the npz."""
+    from .calibrated import base_scores
+    from .evaluate import N_FOLDS, group_folds, read_ground_truth, text_key
+    from .train import (
+        CORPUS,
+        DEV_FILE,
+        DISTIL_FILE,
+        DISTIL_FORMAT,
+        distil_sentences,
+        folds_fingerprint,
+    )
+
+    corpus = CORPUS if corpus is None else corpus
+    out = DISTIL_FILE if out is None else out
+    gt = read_ground_truth(validation / DEV_FILE)
+    texts = gt["text"].astype(str).tolist()
+    ratings, groups = gt["rating"].to_numpy(), gt["article"].to_numpy()
+    sents = distil_sentences(corpus)
+    if not sents:
+        raise EmbedUnavailable(f"{corpus}: no sentences")
+    emb, base = encode(texts), base_scores(texts)
+    xs = _design(encode(sents), base_scores(sents))
+    folds = group_folds(gt["article"], N_FOLDS)
+
+    def score(m: dict) -> np.ndarray:
+        return np.clip(xs @ m["coef"] + m["intercept"], -1, 1).astype(np.float32)
+
+    final = score(fit_embed(emb, ratings, base, groups))
+    by_fold = np.stack(
+        [
+            score(
+                fit_embed(
+                    emb[folds != f],
+                    ratings[folds != f],
+                    base.loc[folds != f].reset_index(drop=True),
+                    groups[folds != f],
+                )
+            )
+            for f in np.unique(folds)
+        ]
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out,
+        format=np.array(DISTIL_FORMAT),
+        about=np.array(
+            "tone_embed scores (rating/4 scale, clipped) of unrated BBC news sentences, keyed by "
+            "text_key; final = trained on all editorials, by_fold[k] = trained without CV fold k. "
+            "Built by `python -m article_tone.embed distil`."
+        ),
+        key=np.array([text_key(s) for s in sents]),
+        final=final,
+        by_fold=by_fold,
+        fingerprint=np.array(folds_fingerprint(gt["id"].astype(str).tolist(), folds)),
+    )
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
@@ -215,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("lexicon", help="rebuild models/expanded_lexicon.json")
     t = sub.add_parser("train", help="train models/tone_embed.npz on the editorial file")
     t.add_argument("--validation", type=Path, default=SHARED / "validation")
+    d = sub.add_parser("distil", help="rebuild models/distil_labels.npz (tone_embed on BBC)")
+    d.add_argument("--validation", type=Path, default=SHARED / "validation")
     args = p.parse_args(argv)
     if not available():
         print(
@@ -224,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.cmd == "lexicon":
         print(build_expanded_lexicon())
+    elif args.cmd == "distil":
+        print(build_distil_labels(args.validation))
     else:
         data = args.validation / "nyt_editorials_dev.tsv"
         if not data.exists():

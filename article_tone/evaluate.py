@@ -202,9 +202,13 @@ def lexicon_scores(texts: Sequence[str]) -> pd.DataFrame:
     return base_scores(list(texts))
 
 
-def cross_validated_tone(gt: pd.DataFrame, base: pd.DataFrame, folds: np.ndarray) -> np.ndarray:
+def cross_validated_tone(
+    gt: pd.DataFrame, base: pd.DataFrame, folds: np.ndarray, distil=None
+) -> np.ndarray:
     """Out-of-fold tone: for each fold, train the lean model on the other folds' sentences (same
-    recipe, same fixed hyper-parameters as the committed model) and predict the held-out fold."""
+    recipe as the committed model, hyper-parameters chosen inside the training folds) and predict
+    the held-out fold. With ``distil`` (a :class:`~article_tone.train.Distil` whose per-fold
+    teacher was trained without that fold) the unrated sentences join each fold's training part."""
     from .calibrated import predict_tone
     from .train import fit_model
 
@@ -217,6 +221,7 @@ def cross_validated_tone(gt: pd.DataFrame, base: pd.DataFrame, folds: np.ndarray
             gt["rating"].to_numpy()[tr],
             base.loc[tr].reset_index(drop=True),
             groups=gt["article"].to_numpy()[tr],
+            extra=None if distil is None else distil.for_fold(int(f)),
         )
         oof[te] = predict_tone(
             [t for t, m in zip(texts, te, strict=True) if m],
@@ -232,6 +237,7 @@ def evaluate(
     in_sample: bool = False,
     return_predictions: bool = False,
     model: dict | None = None,
+    distil="auto",
 ):
     """The evaluation table for the ground-truth file at ``path``: one row per scorer.
 
@@ -240,7 +246,9 @@ def evaluate(
     the committed ``tone`` model was trained on (the dev file itself), ``tone`` is evaluated by
     group k-fold CV (retrained per fold; labelled ``group CV``); otherwise the committed model is
     scored as is (``committed model``, with the number of sentences it has seen, if any).
-    ``model`` defaults to the committed one. ``in_sample=True`` adds the committed model on the
+    ``model`` defaults to the committed one. ``distil`` (the committed distillation set, when
+    its folds match these; ``None`` for none) is added to each fold's training part, as in
+    training. ``in_sample=True`` adds the committed model on the
     same file as an extra, labelled row.
     With ``return_predictions`` also returns the per-sentence table (id, article, human, each
     scorer's score; no text).
@@ -273,8 +281,12 @@ def evaluate(
     use_cv = seen >= 0.5 * len(gt) and folds is not None
     texts = gt["text"].astype(str).tolist()
     if use_cv:
-        tone = cross_validated_tone(gt, base, folds)
-        rows.append(score_row("tone", f"{len(np.unique(folds))}-fold group CV", human, tone, folds))
+        dist = _distil_for(gt, folds) if isinstance(distil, str) else distil
+        if dist is not None and dist.fingerprint != _fingerprint(gt, folds):
+            dist = None  # per-fold teachers were trained on other folds: would leak
+        tone = cross_validated_tone(gt, base, folds, dist)
+        label = f"{len(np.unique(folds))}-fold group CV" + ("" if dist else ", not distilled")
+        rows.append(score_row("tone", label, human, tone, folds))
     else:
         tone = predict_tone(texts, base=base, model=model)
         label = "committed model" + (f"; {seen} sentences seen in training" if seen else "")
@@ -308,6 +320,23 @@ def evaluate(
             pass
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     return (table, preds) if return_predictions else table
+
+
+def _fingerprint(gt: pd.DataFrame, folds: np.ndarray) -> str:
+    from .train import folds_fingerprint
+
+    return folds_fingerprint(gt["id"].astype(str).tolist(), folds)
+
+
+def _distil_for(gt: pd.DataFrame, folds: np.ndarray):
+    """The committed distillation set when its per-fold teachers match these folds, else None."""
+    from .train import load_distil
+
+    try:
+        dist = load_distil()
+    except (ArticleError, OSError, KeyError, ValueError):
+        return None
+    return dist if dist is not None and dist.fingerprint == _fingerprint(gt, folds) else None
 
 
 def _embed_module():
@@ -376,6 +405,9 @@ def topic_ranking(topic_tone: pd.DataFrame, level: str = "sentence") -> pd.DataF
     sub = topic_tone[topic_tone["level"] == level]
     wide = sub.pivot_table(index="topic", columns="scorer", values="mean", aggfunc="first")
     wide = wide[[c for c in ["polarity", "vader_compound", "tone"] if c in wide.columns]]
+    if wide.empty:  # no topic mentioned at this level: an empty table with the usual columns
+        cols = ["polarity", "vader_compound", "tone"]
+        return pd.DataFrame(columns=cols + [f"rank_{c}" for c in cols], index=pd.Index([], name="topic"))
     ranks = wide.rank(ascending=False, method="min").astype("Int64").add_prefix("rank_")
     out = wide.join(ranks)
     key = "tone" if "tone" in wide.columns else wide.columns[0]

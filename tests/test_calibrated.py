@@ -33,6 +33,14 @@ def test_artefacts_are_small_plain_json():
     for path in (MODEL_FILE, LEXICON_FILE):
         assert path.stat().st_size < 2_000_000
         json.loads(path.read_text(encoding="utf-8"))  # plain JSON, no pickle
+    total = sum(p.stat().st_size for p in MODEL_FILE.parent.iterdir() if p.is_file())
+    assert total < 5_000_000
+    from article_tone.train import DISTIL_FILE, DISTIL_FORMAT
+
+    with np.load(DISTIL_FILE, allow_pickle=False) as z:  # arrays only
+        assert str(z["format"]) == DISTIL_FORMAT
+        assert z["by_fold"].shape == (10, len(z["key"])) == (10, len(z["final"]))
+        assert np.all(np.abs(z["final"]) <= 1)
     model = load_model()
     assert [f["name"] for f in model["features"]] == FEATURE_COLUMNS
     assert len(model["tfidf"]["vocabulary"]) == len(model["tfidf"]["weights"]) > 1000
@@ -44,7 +52,7 @@ def test_tone_in_range_and_ordered():
     assert tone.shape == (5,) and tone.dtype == np.float64
     assert np.all((tone >= -1) & (tone <= 1))
     assert tone[0] > 0.2 and tone[1] < -0.2
-    assert abs(tone[2]) < 0.1
+    assert abs(tone[2]) < 0.15  # a flat factual sentence stays near zero
     assert predict_tone([]).shape == (0,)
 
 
@@ -148,12 +156,134 @@ def test_missing_or_corrupt_model_names_the_file(tmp_path, monkeypatch, content,
 
 
 def test_speed_beyond_base_scores():
+    # The corpus pipeline calls predict_tone once per article: the fixed cost of a call matters as
+    # much as the cost per text. Budgets 0.5 ms a call and 0.05 ms a text; 4x slack for busy CI.
     import time
 
     texts = [POSITIVE, NEGATIVE, NEUTRAL, "Raising the tax isn't a bad idea."] * 1000
     base = base_scores(texts[:4])
+    one = base.iloc[:1].reset_index(drop=True)
     base = pd.concat([base] * 1000, ignore_index=True)
     predict_tone(texts[:4], base=base.iloc[:4])  # load once
     t0 = time.perf_counter()
     predict_tone(texts, base=base)
-    assert (time.perf_counter() - t0) / len(texts) < 0.5e-3  # budget 0.2 ms; slack for busy CI
+    assert (time.perf_counter() - t0) / len(texts) < 4 * 0.05e-3
+    calls = []
+    for _ in range(5):  # best of 5 rounds of 50 one-sentence calls
+        t0 = time.perf_counter()
+        for _ in range(50):
+            predict_tone(texts[:1], base=one)
+        calls.append((time.perf_counter() - t0) / 50)
+    assert min(calls) < 4 * 0.5e-3
+
+
+def test_fast_path_matches_scikit_learn_recipe():
+    # The hot path tokenises and looks words up itself; it must equal the scikit-learn pipeline
+    # (CountVectorizer with the stored vocabulary -> sublinear tf x idf -> L2 -> dot weights).
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.preprocessing import normalize
+
+    model = load_model()
+    t = model["tfidf"]
+    texts = [POSITIVE, NEGATIVE, NEUTRAL, "", "War, war and WAR: the war's cost.", "Don't."]
+    vec = CountVectorizer(
+        vocabulary={w: i for i, w in enumerate(t["vocabulary"])},
+        token_pattern=t["token_pattern"],
+        lowercase=True,
+    )
+    x = vec.transform(texts).astype("float64")
+    x.data = 1.0 + np.log(x.data)
+    x = normalize(x.multiply(np.asarray(t["idf"])).tocsr(), norm="l2")
+    np.testing.assert_allclose(tfidf_matrix(texts, t).toarray(), x.toarray(), atol=1e-14)
+    f = features(texts)
+    names = [d["name"] for d in model["features"]]
+    z = (f[names].to_numpy() - [d["mean"] for d in model["features"]]) / [
+        d["scale"] for d in model["features"]
+    ]
+    raw = model["intercept"] + z @ [d["weight"] for d in model["features"]] + x @ t["weights"]
+    np.testing.assert_allclose(
+        predict_tone(texts), np.clip(raw, -1, 1), rtol=0, atol=1e-12
+    )
+
+
+def test_bit_identical_across_processes_with_other_hash_seeds(tmp_path):
+    # Dask workers are separate processes with different PYTHONHASHSEEDs: nothing may depend on
+    # the iteration order of a set or dict of str.
+    import os
+    import subprocess
+    import sys
+
+    texts = [POSITIVE, NEGATIVE, NEUTRAL, "Raising the tax isn't a bad idea.", "A war, a war."]
+    code = (
+        "import sys, json\n"
+        "from article_tone.calibrated import predict_tone\n"
+        "texts = json.loads(sys.stdin.read())\n"
+        "print(predict_tone(texts).tobytes().hex())\n"
+    )
+    outs = []
+    for seed in ("0", "1", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        res = subprocess.run(
+            [sys.executable, "-c", code],
+            input=json.dumps(texts),
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        outs.append(res.stdout.strip())
+    here = predict_tone(texts).tobytes().hex()
+    assert outs[0] == outs[1] == outs[2] == here
+
+
+def test_extra_rows_teach_words_the_ratings_never_show():
+    # Distillation: unrated sentences with a teacher's score join training; a word seen only there
+    # gets a weight with the teacher's sign.
+    from article_tone.train import fit_model
+
+    rated = ["The plan is fine.", "The plan is bad.", "Rain fell on Monday.", "A good result."]
+    # made-up words: no lexicon knows them, so only their TF-IDF weight can carry the target
+    extra = ["A zorbly plan.", "Zorbly news for all.", "A quimbish plan.", "Quimbish news again."]
+    m = fit_model(
+        rated, [2, -2, 0, 2], alpha=1.0, extra=(extra, [0.6, 0.6, -0.6, -0.6], None), weight=5.0
+    )
+    w = dict(zip(m["tfidf"]["vocabulary"], m["tfidf"]["weights"], strict=True))
+    assert w["zorbly"] > 0.05 and w["quimbish"] < -0.05
+    assert m["n_distil"] == 4 and m["rated_weight"] == 5.0
+    plain = fit_model(rated, [2, -2, 0, 2], alpha=1.0)
+    assert "zorbly" not in plain["tfidf"]["vocabulary"] and plain["n_distil"] == 0
+
+
+def test_distil_sentences_and_labels_match_by_hash(tmp_path):
+    from article_tone.evaluate import text_key
+    from article_tone.train import DISTIL_FORMAT, distil_sentences, load_distil
+
+    corpus = tmp_path / "bbc"
+    (corpus / "business").mkdir(parents=True)
+    (corpus / "business" / "001.txt").write_text(
+        "Title Line Here Now\n\nShares rose sharply on Monday. Investors were pleased with it!"
+        "\n\nToo short. The bank said \"profits fell\" again this year.\n"
+    )
+    (corpus / "business" / "002.txt").write_text("T\n\nShares rose  sharply on monday.\n")
+    sents = distil_sentences(corpus)
+    assert sents == [
+        "Shares rose sharply on Monday.",
+        "Investors were pleased with it!",
+        'The bank said "profits fell" again this year.',
+    ]  # title, short and repeated (case/space) sentences left out
+    path = tmp_path / "labels.npz"
+    keys = [text_key(sents[2]), "000000000000", text_key(sents[0])]
+    np.savez_compressed(
+        path,
+        format=np.array(DISTIL_FORMAT),
+        key=np.array(keys),
+        final=np.array([-0.5, 0.9, 0.25], dtype=np.float32),
+        by_fold=np.array([[-0.4, 0.8, 0.2], [-0.3, 0.7, 0.1]], dtype=np.float32),
+        fingerprint=np.array("abc"),
+    )
+    d = load_distil(path, corpus)
+    assert d.texts == [sents[0], sents[2]]  # corpus order; the sentence without a label dropped
+    np.testing.assert_allclose(d.final, [0.25, -0.5])
+    np.testing.assert_allclose(d.for_fold(1)[1], [0.1, -0.3], rtol=1e-6)
+    assert list(d.base.columns) == BASE_COLUMNS and len(d.base) == 2
+    assert load_distil(tmp_path / "missing.npz", corpus) is None
