@@ -98,6 +98,12 @@ def topic_tone_by_scorer(topic_tone: pd.DataFrame, level: str = "sentence"):
     """Mean and CI of each topic under each scorer, topics ordered by calibrated tone."""
     sub = topic_tone[topic_tone["level"] == level]
     scorers = [s for s in ["polarity", "vader_compound", "tone"] if s in set(sub["scorer"])]
+    if not scorers:
+        from .style import message_figure
+
+        return message_figure(f"No topic of the lexicon is mentioned at the {level} level in this "
+                              "article, so there is no topic order to compare.",
+                              "Tone toward each topic, by scorer")
     order_key = "tone" if "tone" in scorers else scorers[0]
     order = sub[sub["scorer"] == order_key].sort_values("mean", ascending=True)["topic"].tolist()
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(order) + 1.2))

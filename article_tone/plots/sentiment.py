@@ -17,18 +17,12 @@ from .style import (
     SCORER_COLORS,
     SCORER_LABELS,
     TONE_AXIS_LABEL,
+    message_figure,
 )
 
 ARC_SCORERS = ["polarity", "vader_compound"]
 
 
-def _message(text: str, title: str, size=(8, 2.2)):
-    """A figure that says why there is nothing to plot (never an empty chart)."""
-    fig, ax = plt.subplots(figsize=size)
-    ax.axis("off")
-    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=11, wrap=True)
-    ax.set_title(title)
-    return fig
 
 
 def _zero_line(ax, orientation="h"):
@@ -63,7 +57,7 @@ def sentiment_arc(data: pd.DataFrame):
     """Lines: paragraph scores; dots: sentence scores; one colour per scorer."""
     paras = data[data["level"] == "paragraph"]
     if paras.empty:
-        return _message("This article has no body paragraph to score.", "Tone along the article")
+        return message_figure("This article has no body paragraph to score.", "Tone along the article")
     fig, ax = plt.subplots(figsize=(9, 4))
     _zero_line(ax)
     for scorer, g in data.groupby("scorer", sort=False):
@@ -120,7 +114,7 @@ def polarity_subjectivity_data(paragraphs: pd.DataFrame, sentences: pd.DataFrame
 
 def polarity_vs_subjectivity(data: pd.DataFrame):
     if data.empty:
-        return _message("Nothing to plot: no scored text.", "Polarity against subjectivity")
+        return message_figure("Nothing to plot: no scored text.", "Polarity against subjectivity")
     fig, ax = plt.subplots(figsize=(6.5, 4.6))
     _zero_line(ax)
     s = data[data["level"] == "sentence"]
@@ -186,7 +180,7 @@ def drivers_chart(
     down if it lowered it; grey hatched segments are words inside proper names."""
     title = "Which words pushed each paragraph's TextBlob polarity up or down"
     if data.empty:
-        return _message(
+        return message_figure(
             "No word in this article has a non-zero TextBlob polarity:\nevery paragraph scores 0.",
             title,
         )
@@ -298,7 +292,7 @@ VERDICT_STYLE = {
 def textblob_vs_vader(data: pd.DataFrame):
     title = "TextBlob and VADER, sentence by sentence"
     if data.empty:
-        return _message("This article has no sentence to compare.", title)
+        return message_figure("This article has no sentence to compare.", title)
     fig, ax = plt.subplots(figsize=(6.6, 5))
     _zero_line(ax)
     _zero_line(ax, "v")

@@ -50,3 +50,15 @@ def save_figure(fig, path: str | Path, data=None) -> Path:
     if data is not None:
         write_csv_atomic(path.with_suffix(".csv"), data)
     return path
+
+
+def message_figure(text: str, title: str = "", size=(8, 2.2)):
+    """A figure that says why there is nothing to plot (never an empty chart)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=size)
+    ax.axis("off")
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=11, wrap=True)
+    if title:
+        ax.set_title(title)
+    return fig

@@ -7,16 +7,11 @@ import numpy as np
 import pandas as pd
 
 from ..terms import bigrams, document_term_matrix, tfidf_terms, top_terms
+from .style import message_figure
 
 BAR_COLOR = "#4c72b0"  # counts, not scores: deliberately not a scorer colour
 
 
-def _message(text: str, title: str):
-    fig, ax = plt.subplots(figsize=(8, 2.2))
-    ax.axis("off")
-    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=11)
-    ax.set_title(title)
-    return fig
 
 
 def _hbar(labels, values, title, xlabel, color=BAR_COLOR):
@@ -41,7 +36,7 @@ def _hbar(labels, values, title, xlabel, color=BAR_COLOR):
 def top_terms_chart(data: pd.DataFrame):
     title = "Most frequent terms in the body paragraphs"
     if data.empty:
-        return _message("No terms: the article has no words beyond stopwords.", title)
+        return message_figure("No terms: the article has no words beyond stopwords.", title)
     return _hbar(
         data["term"].tolist(),
         data["count"].tolist(),
@@ -64,7 +59,7 @@ def heatmap_data(source, n: int = 15) -> pd.DataFrame:
 def terms_heatmap(data: pd.DataFrame):
     title = "Where the most frequent terms occur, paragraph by paragraph"
     if data.empty:
-        return _message("No terms to place: the article has no words beyond stopwords.", title)
+        return message_figure("No terms to place: the article has no words beyond stopwords.", title)
     m = data.pivot(index="term", columns="para_no", values="count")
     m = m.loc[list(dict.fromkeys(data["term"]))]
     fig, ax = plt.subplots(figsize=(0.45 * m.shape[1] + 3, 0.3 * m.shape[0] + 1.5))
@@ -96,7 +91,7 @@ def terms_heatmap(data: pd.DataFrame):
 def tfidf_chart(data: pd.DataFrame):
     title = "Distinctive terms of each paragraph (TF-IDF)"
     if data.empty:
-        return _message("No distinctive terms: the article has no words beyond stopwords.", title)
+        return message_figure("No distinctive terms: the article has no words beyond stopwords.", title)
     d = data.sort_values(["para_no", "rank"])
     labels = [f"¶{p}  {t}" for p, t in zip(d["para_no"], d["term"], strict=True)]
     colors = ["#4c72b0" if p % 2 else "#8fa8d0" for p in d["para_no"]]
@@ -113,7 +108,7 @@ def tfidf_chart(data: pd.DataFrame):
 def bigrams_chart(data: pd.DataFrame):
     title = "Most frequent word pairs (adjacent in a sentence)"
     if data.empty:
-        return _message("No word pairs: no two content words stand next to each other.", title)
+        return message_figure("No word pairs: no two content words stand next to each other.", title)
     return _hbar(data["bigram"].tolist(), data["count"].tolist(), title, "occurrences")
 
 

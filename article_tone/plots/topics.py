@@ -17,6 +17,7 @@ from .style import (
     SCORER_COLORS,
     SCORER_LABELS,
     TONE_AXIS_LABEL,
+    message_figure,
     topic_colors,
 )
 
@@ -24,13 +25,6 @@ LEVEL_MARKERS = {"paragraph": "s", "sentence": "D", "mention": "o"}
 LEVEL_OFFSETS = {"paragraph": 0.27, "sentence": 0.0, "mention": -0.27}  # top to bottom
 
 
-def _message(text: str, title: str, size=(8, 2.2)):
-    """A figure that says why there is nothing to plot (never an empty chart)."""
-    fig, ax = plt.subplots(figsize=size)
-    ax.axis("off")
-    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=11, wrap=True)
-    ax.set_title(title)
-    return fig
 
 
 def _lexicon_of(analysis):
@@ -95,7 +89,7 @@ def tone_arc(data: pd.DataFrame, labels: dict[str, str] | None = None, title: st
     labels = labels or {}
     scorers = [c for c in ("polarity", "vader_compound", "tone") if c in data.columns]
     if not len(data) or not scorers:
-        return _message("The article has no body paragraph to score.", "Tone arc")
+        return message_figure("The article has no body paragraph to score.", "Tone arc")
     topic_cols = [c for c in data.columns if c.startswith("mentions_")]
     topics = [c.removeprefix("mentions_") for c in topic_cols]
     shown = [t for t, c in zip(topics, topic_cols, strict=True) if data[c].sum() > 0]
@@ -201,7 +195,7 @@ def topic_tone_chart(
     A hollow marker means fewer than :data:`FEW` units: read the dots, not the mean."""
     labels = labels or {}
     if not len(topic_tone):
-        return _message(
+        return message_figure(
             "No topic of the lexicon is mentioned in this article,\n"
             "so there is no tone by topic to show.",
             "Tone by topic",
@@ -326,7 +320,7 @@ def topic_heatmap(data: pd.DataFrame, labels: dict[str, str] | None = None):
     """Topic x paragraph grid; each cell shows how many times the topic is mentioned there."""
     labels = labels or {}
     if not len(data) or data["mentions"].sum() == 0:
-        return _message(
+        return message_figure(
             "No topic of the lexicon is mentioned in this article.", "Where each topic is mentioned"
         )
     grid = data.pivot(index="topic", columns="para_no", values="mentions")
