@@ -368,7 +368,10 @@ def _feature_matrix(texts: list[str], base: pd.DataFrame | None) -> np.ndarray:
 
 def _raw_predict(texts: list[str], feats: np.ndarray, model: dict) -> np.ndarray:
     c = _compiled(model)
-    raw = c.intercept + ((feats[:, c.col] - c.mu) / c.sd) @ c.w
+    # Each row summed exactly (fsum), not by a BLAS matrix product: BLAS rounds a row differently
+    # by batch size and position, and a text's tone must not depend on what it was scored with.
+    terms = ((feats[:, c.col] - c.mu) / c.sd) * c.w
+    raw = c.intercept + np.array([math.fsum(row) for row in terms.tolist()], dtype=float)
     if c.tfidf is not None:
         raw = raw + np.array([c.tfidf.dot(t) for t in texts])
     return raw
