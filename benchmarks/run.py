@@ -100,18 +100,10 @@ def _engine(paths: list[str], engine: str, workers: int) -> dict:
     client = cluster = None
     start = {}
     if engine == "dask":
-        import logging
+        from article_tone.corpus import _client
 
-        from dask.distributed import Client, LocalCluster
-
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
-        client = Client(cluster)
+        client, _ = _client(None, workers)  # the LocalCluster analyze_corpus would start
+        cluster = client.cluster
         start["cluster_s"] = time.perf_counter() - t0
         t1 = time.perf_counter()
         client.run(warm_up)
