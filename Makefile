@@ -53,6 +53,7 @@ train-embed: $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-embed.txt
 	$(PY) -m article_tone.embed lexicon
 	$(PY) -m article_tone.embed train
+	$(PY) -m article_tone.embed distil
 	$(PY) -m article_tone.train
 
 lint: $(STAMP)

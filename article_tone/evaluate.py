@@ -407,7 +407,9 @@ def topic_ranking(topic_tone: pd.DataFrame, level: str = "sentence") -> pd.DataF
     wide = wide[[c for c in ["polarity", "vader_compound", "tone"] if c in wide.columns]]
     if wide.empty:  # no topic mentioned at this level: an empty table with the usual columns
         cols = ["polarity", "vader_compound", "tone"]
-        return pd.DataFrame(columns=cols + [f"rank_{c}" for c in cols], index=pd.Index([], name="topic"))
+        return pd.DataFrame(
+            columns=cols + [f"rank_{c}" for c in cols], index=pd.Index([], name="topic")
+        )
     ranks = wide.rank(ascending=False, method="min").astype("Int64").add_prefix("rank_")
     out = wide.join(ranks)
     key = "tone" if "tone" in wide.columns else wide.columns[0]

@@ -29,8 +29,8 @@ import argparse
 import hashlib
 import re
 import sys
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -323,9 +323,7 @@ def train(
     model["training_text_keys"] = sorted({text_key(t) for t in texts})
     write_json_atomic(out, model)
     load_model.cache_clear()
-    table, preds = evaluate(
-        data, in_sample=True, return_predictions=True, model=model, distil=dist
-    )
+    table, preds = evaluate(data, in_sample=True, return_predictions=True, model=model, distil=dist)
     table.insert(1, "data", DEV_FILE)
     write_csv_atomic(evaluation / "scorers.csv", table)
     write_csv_atomic(evaluation / "cv_predictions.csv", preds)

@@ -201,9 +201,7 @@ def test_fast_path_matches_scikit_learn_recipe():
         d["scale"] for d in model["features"]
     ]
     raw = model["intercept"] + z @ [d["weight"] for d in model["features"]] + x @ t["weights"]
-    np.testing.assert_allclose(
-        predict_tone(texts), np.clip(raw, -1, 1), rtol=0, atol=1e-12
-    )
+    np.testing.assert_allclose(predict_tone(texts), np.clip(raw, -1, 1), rtol=0, atol=1e-12)
 
 
 def test_bit_identical_across_processes_with_other_hash_seeds(tmp_path):
@@ -262,7 +260,7 @@ def test_distil_sentences_and_labels_match_by_hash(tmp_path):
     (corpus / "business").mkdir(parents=True)
     (corpus / "business" / "001.txt").write_text(
         "Title Line Here Now\n\nShares rose sharply on Monday. Investors were pleased with it!"
-        "\n\nToo short. The bank said \"profits fell\" again this year.\n"
+        '\n\nToo short. The bank said "profits fell" again this year.\n'
     )
     (corpus / "business" / "002.txt").write_text("T\n\nShares rose  sharply on monday.\n")
     sents = distil_sentences(corpus)

@@ -101,9 +101,11 @@ def topic_tone_by_scorer(topic_tone: pd.DataFrame, level: str = "sentence"):
     if not scorers:
         from .style import message_figure
 
-        return message_figure(f"No topic of the lexicon is mentioned at the {level} level in this "
-                              "article, so there is no topic order to compare.",
-                              "Tone toward each topic, by scorer")
+        return message_figure(
+            f"No topic of the lexicon is mentioned at the {level} level in this "
+            "article, so there is no topic order to compare.",
+            "Tone toward each topic, by scorer",
+        )
     order_key = "tone" if "tone" in scorers else scorers[0]
     order = sub[sub["scorer"] == order_key].sort_values("mean", ascending=True)["topic"].tolist()
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(order) + 1.2))
