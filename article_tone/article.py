@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -64,13 +64,48 @@ def rows_frame(
 
 def columns_frame(data: dict[str, Sequence], dtypes: Sequence[str]) -> pd.DataFrame:
     """A DataFrame from ``{column: values}`` with one dtype per column (see :func:`rows_frame`)."""
-    out = {}
+    arrays = {}
     for (name, values), dtype in zip(data.items(), dtypes, strict=True):
         if dtype in ("int64", "float64", "bool"):
-            out[name] = np.array(values, dtype=dtype).reshape(-1)
-        else:  # object, Int64, ...: a Series keeps the dtype (an object array would become str)
-            out[name] = pd.Series(list(values), dtype=dtype)
-    return pd.DataFrame(out, copy=False)
+            arrays[name] = np.array(values, dtype=dtype).reshape(-1)
+        elif dtype == "object":  # kept as object: pandas would infer ``str`` from strings
+            arrays[name] = np.fromiter(values, dtype=object, count=len(values))
+        else:  # an extension dtype such as Int64
+            arrays[name] = pd.array(list(values), dtype=dtype)
+    return arrays_frame(arrays)
+
+
+def arrays_frame(arrays: dict[str, np.ndarray | pd.api.extensions.ExtensionArray]) -> pd.DataFrame:
+    """A DataFrame of typed 1-d arrays of one length, taken as they are (no copy, no inference).
+
+    Equal to ``pd.DataFrame`` of the same columns as Series (a test checks it), built with
+    pandas' own constructor for columns that are already arrays (``DataFrame._from_arrays``, the
+    one ``DataFrame.from_records`` uses): the public constructor re-checks and re-infers every
+    column, which cost more than the analysis on the handful of small tables each article makes.
+    """
+    lengths = {len(a) for a in arrays.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"columns of different lengths: {sorted(lengths)}")
+    return pd.DataFrame._from_arrays(
+        list(arrays.values()),
+        columns=_columns_index(tuple(arrays)),
+        index=pd.RangeIndex(lengths.pop() if lengths else 0),
+        verify_integrity=False,
+    )
+
+
+@lru_cache(maxsize=256)
+def _columns_index(names: tuple[str, ...]) -> pd.Index:
+    """The column labels as an Index, built once per set of names (an Index is immutable, so
+    frames can share it; building one costs more than a small frame's data)."""
+    return pd.Index(list(names))
+
+
+def frame_arrays(table: pd.DataFrame) -> dict[str, np.ndarray | pd.api.extensions.ExtensionArray]:
+    """The columns of ``table`` as arrays, as pandas stores them (numpy arrays, or extension
+    arrays for extension dtypes; no copy), ready for :func:`arrays_frame`. Uses pandas' own
+    column iterator (``DataFrame._iter_column_arrays``): a Series per column costs ~5 us each."""
+    return dict(zip(table.columns, table._iter_column_arrays(), strict=True))
 
 
 def clean_text(raw: str) -> str:
@@ -311,12 +346,14 @@ class Article:
     @cached_property
     def _paragraphs(self) -> pd.DataFrame:
         """Built once per article (``blocks`` is never changed in place); callers get copies."""
-        b = self.blocks
-        body = (b["kind"] == "body").to_numpy(dtype=bool)
-        cols = {c: pd.Series(b[c].array[body], dtype=b[c].dtype, copy=False)
-                for c in ("para_no", "start", "end", "text")}
-        cols["para_no"] = cols["para_no"].astype("int64")
-        return pd.DataFrame(cols, copy=False)
+        b = frame_arrays(self.blocks)
+        body = b["kind"] == "body"
+        return arrays_frame({
+            "para_no": b["para_no"][body].to_numpy(dtype="int64"),
+            "start": b["start"][body],
+            "end": b["end"][body],
+            "text": b["text"][body],
+        })
 
     @property
     def name(self) -> str:

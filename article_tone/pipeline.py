@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .article import Article, load_article
+from .article import Article, arrays_frame, frame_arrays, load_article
 from .sentiment import score_article_texts
 from .terms import term_counts
 from .text import split_sentences
@@ -61,15 +61,19 @@ class Analysis:
 
 
 def _with_columns(table: pd.DataFrame, *more) -> pd.DataFrame:
-    """``table`` with the columns of each of ``more`` (dicts or frames on the same rows)
-    appended, in order: one concat, no repeated inserts."""
-    frames = [table]
+    """``table`` with the columns of each of ``more`` (dicts of arrays or Series, or frames, on
+    the same rows) appended, in order: one new frame, no copies, no repeated inserts."""
+    cols = frame_arrays(table)
     for extra in more:
-        if isinstance(extra, dict):
-            extra = pd.DataFrame(extra, index=table.index, copy=False)
-        if len(extra.columns):
-            frames.append(extra)
-    return pd.concat(frames, axis=1)
+        if isinstance(extra, pd.DataFrame):
+            extra = frame_arrays(extra)
+        for name, values in extra.items():
+            if name in cols:
+                raise ValueError(f"column {name!r} is already in the table")
+            if isinstance(values, pd.Series):
+                values = frame_arrays(values.to_frame())[values.name]
+            cols[name] = values
+    return arrays_frame(cols)
 
 
 def analyze(article: Article | str | Path, topics: str | Path | None = None) -> Analysis:
@@ -110,7 +114,7 @@ def analyze(article: Article | str | Path, topics: str | Path | None = None) -> 
     )
     terms = term_counts(paragraphs)
     if contexts is not None:
-        contexts = pd.concat([contexts, ctx_scores], axis=1)
+        contexts = _with_columns(contexts, ctx_scores)
     tone = topic_tone(article, paragraphs, sentences, mentions, lexicon.keys, contexts=contexts)
     return Analysis(article=article, paragraphs=paragraphs, sentences=sentences,
                     drivers=drivers, terms=terms, topic_mentions=mentions, topic_tone=tone,

@@ -172,3 +172,38 @@ def test_arbitrary_bytes_decode_or_raise_article_error(data):
 def test_split_blocks_keeps_header_lines_together():
     text = "Opinions\n2019.05.15 16:33 GMT+8\n\nHeadline\n"
     assert [text[s:e] for s, e in split_blocks(text)] == ["Opinions\n2019.05.15 16:33 GMT+8", "Headline"]
+
+
+@pytest.mark.parametrize("n", [0, 1, 7])
+def test_typed_tables_equal_the_public_constructor(n):
+    import pandas as pd
+    import pandas.testing as pdt
+
+    from article_tone.article import rows_frame
+
+    rows = [(i, f"w{i}", None if i % 3 else i, 0.5 * i, i % 2 == 0, ("a", i)) for i in range(n)]
+    cols = ["n", "text", "maybe", "x", "flag", "pair"]
+    dtypes = ("int64", "object", "Int64", "float64", "bool", "object")
+    got = rows_frame(cols, rows, dtypes)
+    want = pd.DataFrame(
+        {c: pd.Series([r[j] for r in rows], dtype=d) for j, (c, d) in enumerate(zip(cols, dtypes))}
+    )
+    pdt.assert_frame_equal(got, want, check_exact=True)
+    assert got.columns.dtype == want.columns.dtype
+    assert got["pair"].tolist() == [("a", i) for i in range(n)]  # tuples stay whole
+    with pytest.raises(ValueError, match="different lengths"):
+        from article_tone.article import columns_frame
+
+        columns_frame({"a": [1, 2], "b": [1]}, ("int64", "int64"))
+
+
+def test_frame_arrays_round_trip(seed_article):
+    import pandas.testing as pdt
+
+    from article_tone.article import arrays_frame, frame_arrays
+
+    blocks = seed_article.blocks  # int64, object and nullable Int64 columns
+    arrays = frame_arrays(blocks)
+    assert list(arrays) == list(blocks.columns)
+    assert str(arrays["para_no"].dtype) == "Int64"
+    pdt.assert_frame_equal(arrays_frame(arrays), blocks, check_exact=True)
