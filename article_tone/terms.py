@@ -145,14 +145,14 @@ def _raw_tokens(text: str) -> list[tuple[str, bool, str]]:
     """(token as written, sentence-initial?, kind) for each token; kind in abbr, word, stop."""
     out = []
     initial = True
-    for m in _TOKEN.finditer(text.replace("\u00a0", " ")):
-        kind = m.lastgroup
-        if kind == "stop":
-            out.append((m.group(), False, "stop"))
+    # Exactly one group of _TOKEN matches, and none can match empty.
+    for abbr, word, stop in _TOKEN.findall(text.replace("\u00a0", " ")):
+        if stop:
+            out.append((stop, False, "stop"))
             initial = True
-            continue
-        out.append((m.group(), initial, kind))
-        initial = False
+        else:
+            out.append((abbr, initial, "abbr") if abbr else (word, initial, "word"))
+            initial = False
     return out
 
 

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from .article import Article, clean_text, rows_frame
+from .article import Article, clean_text, frame_arrays, rows_frame
 from .config import TOPICS_FILE, display_path
 from .errors import ArticleError
 
@@ -78,6 +78,11 @@ class Lexicon:
         """Matches wherever a term of any topic matches (see :func:`any_term_regex`)."""
         terms = [t for topic in self.topics for t in topic.terms]
         return any_term_regex(terms) if terms else None
+
+    @cached_property
+    def _with_patterns(self) -> tuple[Topic, ...]:
+        """The topics that have regex patterns (searched even where no term matches)."""
+        return tuple(t for t in self.topics if t.patterns)
 
     @cached_property
     def _order(self) -> dict[str, int]:
@@ -249,7 +254,7 @@ def find_mentions(
     order = lexicon._order
     found: list[Mention] = []
     some_term = lexicon._any_term is not None and lexicon._any_term.search(text, start, end)
-    for topic in lexicon:
+    for topic in lexicon.topics if some_term else lexicon._with_patterns:
         spans = []
         any_term = topic._any_term
         if some_term and any_term is not None and any_term.search(text, start, end) is not None:
@@ -279,10 +284,11 @@ def topic_mentions(article: Article, sentences: pd.DataFrame, lexicon: Lexicon) 
     ``start``/``end`` index ``article.text``; ``sent_no`` is the sentence holding ``start``.
     """
     by_para: dict[int, list[tuple[int, int]]] = {}  # para_no -> [(start, sent_no)], table order
-    for pn, st, sn in zip(sentences["para_no"].tolist(), sentences["start"].tolist(),
-                          sentences["sent_no"].tolist(), strict=True):
+    s = frame_arrays(sentences)
+    for pn, st, sn in zip(s["para_no"].tolist(), s["start"].tolist(), s["sent_no"].tolist(),
+                          strict=True):
         by_para.setdefault(pn, []).append((st, sn))
-    paras = article._paragraphs  # read only: no copy
+    paras = frame_arrays(article._paragraphs)  # read only: no copy
     rows = []
     text = article.text
     for pn, pstart, pend in zip(paras["para_no"].tolist(), paras["start"].tolist(),
