@@ -65,7 +65,7 @@ WORD_COLUMNS = [
     "digits",
     "capitalised",
 ]
-"""Cheap word-level features computed here from the tokens (see :func:`_word_row`)."""
+"""Cheap word-level features computed here from the tokens (see :meth:`_WordRows.row`)."""
 FEATURE_COLUMNS = BASE_COLUMNS + WORD_COLUMNS
 
 WORD_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -82,6 +82,9 @@ HEDGES = frozenset(
 )
 CAPITALISED_RE = re.compile(r"\b[A-Z][a-z]+")
 DIGIT_RE = re.compile(r"\d")
+_CHUNKABLE_PATTERNS = frozenset({r"(?u)\b[a-zA-Z][a-zA-Z']+\b", r"(?u)\b\w\w+\b"})
+"""TF-IDF token patterns (the model's, scikit-learn's default) whose tokens of a text are exactly
+those of its whitespace-separated chunks (see :class:`_Tfidf`)."""
 
 
 class ModelError(ArticleError):
@@ -168,89 +171,151 @@ def _complete_base(texts: Sequence[str], base: pd.DataFrame | None) -> pd.DataFr
     return fresh
 
 
-def _word_row(text: str, vlex: dict, xlex: dict) -> tuple[float, ...]:
-    """:data:`WORD_COLUMNS` of one text, in order (pure Python: no per-call overhead).
+_NEGATION, _CONTRAST, _MODAL, _HEDGE = 1, 2, 4, 8  # bits of a token's kind (see _WordRows)
+_CHUNK_CACHE_MAX = 200_000
+"""Most whitespace-separated chunks a tokenizing cache keeps (new chunks are then analysed each
+time, with the same result)."""
 
-    ``x_*`` use the expanded lexicon; ``x_negated_*`` flip (x -0.74) the valence of a word within
-    3 words after a negation, ``x_negation_shift`` is what that flipping changed;
-    ``x_after_contrast`` is the mean valence after the last *but/however/yet/although...* (the
-    whole sentence when there is none) and ``contrast`` says whether there is one; ``modals`` and
-    ``hedges`` are shares of words; ``digits`` a share of characters; ``capitalised`` capitalised
-    words per word (names).
+
+class _WordRows:
+    """:data:`WORD_COLUMNS` of texts, from the VADER lexicon ``vlex`` and the expanded lexicon
+    ``xlex`` (pure Python: no per-call overhead).
+
+    The word regex, the lexicon look-ups and the digit and capital counts are done once per
+    whitespace-separated chunk and cached: no pattern here can match across whitespace, and
+    whitespace, like the start or end of a string, is a non-word character for ``\\b``, so a
+    text's tokens and counts are those of its chunks, in order. Only the features that depend on
+    a token's neighbours (negation scope, the last contrast) are computed per text.
     """
-    toks = WORD_RE.findall(text.lower())
-    n = max(len(toks), 1)
-    cov = neg = 0
-    lpos = lneg = 0.0
-    xs = []
-    negated = []
-    modals = hedges = 0
-    last_neg = -NEGATION_SCOPE - 1
-    last_contrast = -1
-    for i, w in enumerate(toks):
-        v = vlex.get(w, 0.0)
-        if v:
-            cov += 1
-            if v > 0:
-                lpos += v
-            else:
-                lneg += v
-        x = xlex.get(w)
-        if x is not None:
-            xs.append(x)
-            negated.append(NEGATED_FACTOR * x if i - last_neg <= NEGATION_SCOPE else x)
-        if w in NEGATIONS or w.endswith("n't"):
-            neg += 1
-            last_neg = i
-        if w in CONTRASTS:
-            last_contrast = i
-        if w in MODALS:
-            modals += 1
-        elif w in HEDGES:
-            hedges += 1
-    after = toks[last_contrast + 1 :]
-    xa = [xlex[w] for w in after if w in xlex] or [0.0]
-    xsum = math.fsum(xs)
-    nsum = math.fsum(negated)
-    if not xs:
-        xs = [0.0]
-    xpos = [v for v in xs if v > 0]
-    xneg = [v for v in xs if v < 0]
-    return (
-        cov / n,
-        neg,
-        lpos / n,
-        lneg / n,
-        math.fsum(xs) / len(xs),
-        xsum,
-        min(xs),
-        max(xs),
-        math.fsum(xpos),
-        math.fsum(xneg),
-        nsum,
-        nsum / n,
-        nsum - xsum,
-        math.fsum(xa) / len(xa),
-        float(last_contrast >= 0),
-        float(len(toks)),
-        math.log1p(len(toks)),
-        modals / n,
-        hedges / n,
-        float("?" in text),
-        float("!" in text),
-        float('"' in text or "\u201c" in text),
-        len(DIGIT_RE.findall(text)) / max(len(text), 1),
-        len(CAPITALISED_RE.findall(text)) / n,
-    )
+
+    def __init__(self, vlex: dict, xlex: dict):
+        self.vlex, self.xlex = vlex, xlex
+        self._tokens: dict[str, tuple] = {}  # word -> (VADER valence, expanded valence, kind)
+        self._chunks: dict[str, tuple] = {}  # chunk -> (token infos, digits, capitalised)
+
+    def _token(self, w: str) -> tuple:
+        info = self._tokens.get(w)
+        if info is None:
+            kind = _NEGATION if w in NEGATIONS or w.endswith("n't") else 0
+            if w in CONTRASTS:
+                kind |= _CONTRAST
+            if w in MODALS:
+                kind |= _MODAL
+            elif w in HEDGES:
+                kind |= _HEDGE
+            info = self._tokens[w] = (self.vlex.get(w, 0.0), self.xlex.get(w), kind)
+        return info
+
+    def _chunk(self, chunk: str) -> tuple:
+        """Token infos, digits and capitalised words of a chunk not yet cached (then cached)."""
+        entry = (
+            tuple(self._token(w) for w in WORD_RE.findall(chunk.lower())),
+            len(DIGIT_RE.findall(chunk)),
+            len(CAPITALISED_RE.findall(chunk)),
+        )
+        if len(self._chunks) < _CHUNK_CACHE_MAX:
+            self._chunks[chunk] = entry
+        return entry
+
+    def row(self, text: str) -> tuple[float, ...]:
+        """:data:`WORD_COLUMNS` of one text, in order.
+
+        ``x_*`` use the expanded lexicon; ``x_negated_*`` flip (x -0.74) the valence of a word
+        within 3 words after a negation, ``x_negation_shift`` is what that flipping changed;
+        ``x_after_contrast`` is the mean valence after the last *but/however/yet/although...*
+        (the whole sentence when there is none) and ``contrast`` says whether there is one;
+        ``modals`` and ``hedges`` are shares of words; ``digits`` a share of characters;
+        ``capitalised`` capitalised words per word (names).
+        """
+        toks: list[tuple] = []
+        digits = capitalised = 0
+        cached = self._chunks.get
+        for chunk in text.split():
+            infos, d, c = cached(chunk) or self._chunk(chunk)
+            toks += infos
+            digits += d
+            capitalised += c
+        n = max(len(toks), 1)
+        cov = neg = 0
+        lpos = lneg = 0.0
+        xs = []
+        negated = []
+        modals = hedges = 0
+        last_neg = -NEGATION_SCOPE - 1
+        last_contrast = -1
+        for i, (v, x, kind) in enumerate(toks):
+            if v:
+                cov += 1
+                if v > 0:
+                    lpos += v
+                else:
+                    lneg += v
+            if x is not None:
+                xs.append(x)
+                negated.append(NEGATED_FACTOR * x if i - last_neg <= NEGATION_SCOPE else x)
+            if kind:
+                if kind & _NEGATION:
+                    neg += 1
+                    last_neg = i
+                if kind & _CONTRAST:
+                    last_contrast = i
+                if kind & _MODAL:
+                    modals += 1
+                elif kind & _HEDGE:
+                    hedges += 1
+        if last_contrast < 0:
+            xa = xs or [0.0]
+        else:
+            xa = [x for _, x, _ in toks[last_contrast + 1 :] if x is not None] or [0.0]
+        xsum = math.fsum(xs)
+        nsum = math.fsum(negated)
+        if not xs:
+            xs = [0.0]
+        xpos = [v for v in xs if v > 0]
+        xneg = [v for v in xs if v < 0]
+        return (
+            cov / n,
+            neg,
+            lpos / n,
+            lneg / n,
+            math.fsum(xs) / len(xs),
+            xsum,
+            min(xs),
+            max(xs),
+            math.fsum(xpos),
+            math.fsum(xneg),
+            nsum,
+            nsum / n,
+            nsum - xsum,
+            math.fsum(xa) / len(xa),
+            float(last_contrast >= 0),
+            float(len(toks)),
+            math.log1p(len(toks)),
+            modals / n,
+            hedges / n,
+            float("?" in text),
+            float("!" in text),
+            float('"' in text or "\u201c" in text),
+            digits / max(len(text), 1),
+            capitalised / n,
+        )
+
+
+_WORD_ROWS: list[_WordRows] = []
+
+
+def _word_rows() -> _WordRows:
+    """The :class:`_WordRows` of the current lexicons (rebuilt when either is reloaded)."""
+    vlex, xlex = _vader().lexicon, load_lexicon()
+    if not (_WORD_ROWS and _WORD_ROWS[0].vlex is vlex and _WORD_ROWS[0].xlex is xlex):
+        _WORD_ROWS[:] = [_WordRows(vlex, xlex)]
+    return _WORD_ROWS[0]
 
 
 def _word_matrix(texts: Sequence[str]) -> np.ndarray:
-    vlex = _vader().lexicon
-    xlex = load_lexicon()
-    out = np.zeros((len(texts), len(WORD_COLUMNS)))
-    for i, t in enumerate(texts):
-        out[i] = _word_row(t, vlex, xlex)
-    return out
+    row = _word_rows().row
+    out = np.array([row(t) for t in texts], dtype="float64")
+    return out.reshape(len(texts), len(WORD_COLUMNS))
 
 
 def word_features(texts: Sequence[str]) -> pd.DataFrame:
@@ -284,7 +349,12 @@ def tfidf_matrix(texts: Sequence[str], tfidf: dict):
 
 # --------------------------------------------------------------------------- predicting
 class _Tfidf:
-    """The stored TF-IDF spec, ready to use: a compiled token regex and a word -> column dict."""
+    """The stored TF-IDF spec, ready to use: a compiled token regex and a word -> column dict.
+
+    For the token patterns in :data:`_CHUNKABLE_PATTERNS` (no match can hold whitespace, and
+    their only look-around is ``\\b``, for which whitespace and a string's ends are alike), a
+    text's tokens are those of its whitespace-separated chunks, in order: each chunk is
+    tokenized and looked up once and its columns cached. Other patterns see the whole text."""
 
     def __init__(self, t: dict):
         flags = 0 if "(?u)" in t["token_pattern"] else re.UNICODE
@@ -293,15 +363,38 @@ class _Tfidf:
         self.index = {w: j for j, w in enumerate(t["vocabulary"])}
         self.idf = [float(v) for v in t["idf"]]
         self.weights = [float(v) for v in t.get("weights", [0.0] * len(self.idf))]
+        self._chunks: dict[str, tuple[int, ...]] | None = (
+            {} if t["token_pattern"] in _CHUNKABLE_PATTERNS else None
+        )
+
+    def _columns(self, text: str) -> tuple[int, ...]:
+        """The vocabulary column of each token of ``text`` that is in the vocabulary, in order."""
+        index = self.index
+        if self.lowercase:
+            text = text.lower()
+        return tuple(j for j in map(index.get, self.token_re.findall(text)) if j is not None)
+
+    def counts(self, text: str) -> dict[int, int]:
+        """How often each vocabulary column occurs in ``text`` (columns in order of appearance)."""
+        counts: dict[int, int] = {}
+        cache = self._chunks
+        if cache is None:
+            for j in self._columns(text):
+                counts[j] = counts.get(j, 0) + 1
+            return counts
+        for chunk in text.split():
+            cols = cache.get(chunk)
+            if cols is None:
+                cols = self._columns(chunk)
+                if len(cache) < _CHUNK_CACHE_MAX:
+                    cache[chunk] = cols
+            for j in cols:
+                counts[j] = counts.get(j, 0) + 1
+        return counts
 
     def row(self, text: str) -> tuple[list[int], list[float]]:
         """Column indices (ascending) and L2-normalised sublinear TF-IDF values of one text."""
-        counts: dict[int, int] = {}
-        index = self.index
-        for tok in self.token_re.findall(text.lower() if self.lowercase else text):
-            j = index.get(tok)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
+        counts = self.counts(text)
         if not counts:
             return [], []
         cols = sorted(counts)
@@ -310,10 +403,17 @@ class _Tfidf:
         return cols, [v / norm for v in vals] if norm > 0 else vals
 
     def dot(self, text: str) -> float:
-        """The TF-IDF row of ``text`` times the word weights."""
-        cols, vals = self.row(text)
-        w = self.weights
-        return math.fsum(v * w[j] for j, v in zip(cols, vals, strict=True))
+        """The TF-IDF row of ``text`` times the word weights: the values of :meth:`row`, summed
+        exactly (so in any order: no sort needed)."""
+        counts = self.counts(text)
+        if not counts:
+            return 0.0
+        idf, w = self.idf, self.weights
+        vals = [(1.0 + math.log(c)) * idf[j] for j, c in counts.items()]
+        norm = math.sqrt(math.fsum([v * v for v in vals]))
+        if norm > 0:
+            return math.fsum([v / norm * w[j] for j, v in zip(counts, vals, strict=True)])
+        return math.fsum([v * w[j] for j, v in zip(counts, vals, strict=True)])
 
 
 class _Compiled:
@@ -346,10 +446,15 @@ def _compiled(model: dict) -> _Compiled:
     return c
 
 
-def _base_matrix(texts: list[str], base: pd.DataFrame | None) -> np.ndarray:
-    """:data:`BASE_COLUMNS` as a float array, taking what ``base`` has, scoring the rest."""
+def _base_matrix(texts: list[str], base: pd.DataFrame | np.ndarray | None) -> np.ndarray:
+    """:data:`BASE_COLUMNS` as a float array, taking what ``base`` has, scoring the rest (an
+    array ``base`` holds them all, in order)."""
     if base is not None and len(base) != len(texts):
         raise ValueError(f"base has {len(base)} rows for {len(texts)} texts")
+    if isinstance(base, np.ndarray):
+        if base.shape != (len(texts), len(BASE_COLUMNS)):
+            raise ValueError(f"base array has shape {base.shape}, not (n, {len(BASE_COLUMNS)})")
+        return base.astype("float64", copy=False)
     have = {} if base is None else {c: base[c] for c in BASE_COLUMNS if c in base.columns}
     if len(have) < len(BASE_COLUMNS):
         fresh = base_scores(texts)
@@ -361,7 +466,7 @@ def _base_matrix(texts: list[str], base: pd.DataFrame | None) -> np.ndarray:
     return out
 
 
-def _feature_matrix(texts: list[str], base: pd.DataFrame | None) -> np.ndarray:
+def _feature_matrix(texts: list[str], base: pd.DataFrame | np.ndarray | None) -> np.ndarray:
     """:data:`FEATURE_COLUMNS` as one float array (what :func:`features` holds, no DataFrame)."""
     return np.hstack([_base_matrix(texts, base), _word_matrix(texts)])
 
@@ -378,15 +483,18 @@ def _raw_predict(texts: list[str], feats: np.ndarray, model: dict) -> np.ndarray
 
 
 def predict_tone(
-    texts: Sequence[str], base: pd.DataFrame | None = None, model: dict | None = None
+    texts: Sequence[str],
+    base: pd.DataFrame | np.ndarray | None = None,
+    model: dict | None = None,
 ) -> np.ndarray:
     """Calibrated tone in [-1, 1] of each text: the predicted mean human rating / 4, clipped.
 
     ``base``, optional, is a DataFrame aligned with ``texts`` holding :data:`BASE_COLUMNS`
     (``polarity``, ``subjectivity``, ``vader_compound``, ``vader_pos``, ``vader_neg``,
-    ``vader_neu``); any that are missing are computed here. ``model`` defaults to the committed
-    one. Deterministic (no hashing of strings decides an order); vectorised over the batch;
-    about 0.1 ms a call plus a few microseconds a text once the model is loaded.
+    ``vader_neu``); any that are missing are computed here. It may also be a float array of
+    shape ``(len(texts), 6)`` holding those columns in that order. ``model`` defaults to the
+    committed one. Deterministic (no hashing of strings decides an order); vectorised over the
+    batch; about 0.1 ms a call plus a few microseconds a text once the model is loaded.
     """
     texts = [str(t) for t in texts]
     if not texts:

@@ -38,6 +38,7 @@ DRIVER_COLUMNS = ["para_no", "sent_no", "words", "word", "polarity", "subjectivi
 phrase as TextBlob reports it (lower case, e.g. "much more", "not good"); ``word`` the scored
 word as written in the article ("Black"); ``in_entity`` true when that word is part of a proper
 name. The mean of a paragraph's ``polarity`` (``subjectivity``) is the paragraph's score."""
+_DRIVER_DTYPES = ("int64", "int64", "object", "object", "float64", "float64", "bool")
 
 # ----------------------------------------------------------------------------- proper names
 NAME_PHRASES = (
@@ -124,11 +125,14 @@ def name_phrases(topics_file: str | None = None) -> tuple[tuple[str, ...], ...]:
 
 
 @lru_cache(maxsize=8)
-def _phrases_by_first(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+def _phrase_index(
+    phrases: tuple[tuple[str, ...], ...],
+) -> tuple[dict[str, list[tuple[str, ...]]], int]:
+    """``phrases`` by their first word (longest first), and the length of the longest."""
     out: dict[str, list[tuple[str, ...]]] = {}
     for ph in phrases:  # longest first
         out.setdefault(ph[0], []).append(ph)
-    return out
+    return out, max((len(p) for p in phrases), default=1)
 
 
 def entity_flags(
@@ -149,16 +153,28 @@ def entity_flags(
       capitalised too: "New Detente", "Great Britain" (not "Sincere thanks", not "I").
     All-caps words found in TextBlob's lexicon ("GREAT") count as emphasis, not names.
     """
-    phrases = name_phrases() if phrases is None else phrases
-    by_first = _phrases_by_first(phrases)
-    longest = max((len(p) for p in phrases), default=1)
-    lex = _pattern_lexicon()[0]
+    return _entity_flags(tokens, [t.lower() for t in tokens], starts, phrases, only)
+
+
+def _entity_flags(
+    tokens: Sequence[str],
+    lows: Sequence[str],
+    starts: Sequence[int],
+    phrases: tuple[tuple[str, ...], ...] | None,
+    only: Sequence[int] | None,
+) -> list[bool]:
+    """:func:`entity_flags`, given the lower-case ``lows`` of ``tokens``."""
     n = len(tokens)
-    start_set = set(starts)
     flags = [False] * n
+    if only is not None and not only:
+        return flags
+    phrases = name_phrases() if phrases is None else phrases
+    by_first, longest = _phrase_index(phrases)
+    lex = _pattern_lexicon()[0]
+    start_set = set(starts)
 
     def low(j: int) -> str:
-        return tokens[j].lower() if 0 <= j < n else ""
+        return lows[j] if 0 <= j < n else ""
 
     def is_cap(j: int) -> bool:
         t = tokens[j] if 0 <= j < n else ""
@@ -166,8 +182,8 @@ def entity_flags(
 
     def decide(i: int) -> bool:
         for a in range(max(0, i - longest + 1), i + 1):  # a known name covering i
-            for ph in by_first.get(low(a), ()):
-                if a + len(ph) > i and tuple(low(j) for j in range(a, a + len(ph))) == ph:
+            for ph in by_first.get(lows[a], ()):
+                if a + len(ph) > i and tuple(lows[a : a + len(ph)]) == ph:
                     return True
         for a in (i - 1, i):  # "the new start"
             before = CONTEXT_NAMES.get((low(a), low(a + 1)))
@@ -176,7 +192,7 @@ def entity_flags(
         if not is_cap(i):
             return False
         t = tokens[i]
-        if t.isupper() and len(t) > 1 and t.lower() in lex:
+        if t.isupper() and len(t) > 1 and lows[i] in lex:
             return False  # shouting, not a name
         j = i - 1
         while j >= 0 and tokens[j] in _OPENERS and j + 1 not in start_set:
@@ -184,7 +200,7 @@ def entity_flags(
         initial = i in start_set or j < 0 or tokens[j] in _TERMINATORS or (j + 1) in start_set
         if not initial and j == i - 1:
             return True  # capitalised inside a sentence
-        return is_cap(i + 1) and not t.lower().endswith("ly")
+        return is_cap(i + 1) and not lows[i].endswith("ly")
 
     for i in range(n) if only is None else only:
         flags[i] = decide(i)
@@ -307,8 +323,9 @@ def _tokenizer_parts():
     return tt, re.compile("|".join(sorted(variants)))
 
 
-_CHUNK = re.compile(r"\S+")
-_CHUNK_CACHE: dict[str, tuple[str, ...]] = {}
+_CHUNK_CACHE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+"""Whitespace-separated chunk -> its TextBlob tokens and those in lower case. (Chunks are cut
+with ``str.split()``, which splits at exactly the characters that the regex ``\\s`` matches.)"""
 _CHUNK_CACHE_MAX = 500_000
 
 
@@ -379,25 +396,34 @@ def _chunk_tokens(chunk: str) -> tuple[str, ...]:
 def pattern_tokens(text: str) -> tuple[list[str], list[int], bool]:
     """TextBlob's tokens of ``text`` as written, the chunk (whitespace-separated piece) each
     comes from, and whether the fast path is exact for this text (see the module docstring)."""
+    return _pattern_tokens(text)[:3]
+
+
+def _pattern_tokens(text: str) -> tuple[list[str], list[int], bool, list[str]]:
+    """:func:`pattern_tokens`, plus the tokens in lower case."""
     _, guard = _tokenizer_parts()
     tokens: list[str] = []
+    words: list[str] = []
     chunk_of: list[int] = []
     cache = _CHUNK_CACHE
-    for k, chunk in enumerate(_CHUNK.findall(text)):
-        toks = cache.get(chunk)
-        if toks is None:
+    for k, chunk in enumerate(text.split()):
+        entry = cache.get(chunk)
+        if entry is None:
             toks = _chunk_tokens(chunk)
+            entry = (toks, tuple(t.lower() for t in toks))
             if len(cache) < _CHUNK_CACHE_MAX:
-                cache[chunk] = toks
-        tokens.extend(toks)
-        chunk_of.extend([k] * len(toks))
+                cache[chunk] = entry
+        toks, lows = entry
+        tokens += toks
+        words += lows
+        chunk_of += [k] * len(toks)
     exact = (
         "\n" not in text
         and "\r" not in text
         and "END-OF-SENTENCE" not in text
         and guard.search(" ".join(tokens)) is None
     )
-    return tokens, chunk_of, exact
+    return tokens, chunk_of, exact, words
 
 
 def assess(words: Sequence[str]) -> list[tuple[list[str], float, float, object, int]]:
@@ -468,61 +494,126 @@ def _avg(values) -> float:
 # ----------------------------------------------------------------------------- VADER, faster
 @lru_cache(maxsize=1)
 def _vader():
-    """VADER with the same rules; only its repeated lower-casing of the whole text is hoisted."""
+    """VADER with the same rules, run over words lower-cased once (VADER lower-cases the whole
+    text again for every lexicon word it looks at).
+
+    ``polarity_scores`` of a text without a one-character emoji (VADER's only text rewrite) runs
+    VADER's loop, ``sentiment_valence``, ``scalar_inc_dec``, ``_negation_check``,
+    ``_special_idioms_check`` and ``_least_check`` over that list, in VADER's order and with
+    VADER's arithmetic; ``_but_check`` and ``score_valence`` are VADER's own. Its words (VADER's
+    ``SentiText``: whitespace-split, punctuation stripped) are cached per chunk. A text with an
+    emoji is scored by VADER itself."""
     from vaderSentiment import vaderSentiment as vs
 
-    class FastVader(vs.SentimentIntensityAnalyzer):
-        _lw_src = None
-        _lw: list[str] = []
-        _emoji_chars = None
+    booster, special, n_scalar, c_incr = vs.BOOSTER_DICT, vs.SPECIAL_CASES, vs.N_SCALAR, vs.C_INCR
+    negate = frozenset(vs.NEGATE)
+    phrase_words = frozenset(
+        w for k in [*special, *booster] if " " in k for w in k.split(" ")
+    )  # the words of multi-word keys (see _idioms)
+    strip_word = vs.SentiText._strip_punc_if_word
+    but_check = vs.SentimentIntensityAnalyzer._but_check
 
-        def _lower(self, words):
-            if self._lw_src is not words:
-                self._lw_src = words
-                self._lw = [str(w).lower() for w in words]
-            return self._lw
+    def negated(w: str) -> bool:  # vs.negated([w]) for a lower-case word
+        return w in negate or "n't" in w
+
+    class FastVader(vs.SentimentIntensityAnalyzer):
+        def __init__(self):
+            super().__init__()
+            self._emoji_chars = frozenset(k for k in self.emojis if len(k) == 1)
+            self._words: dict[str, tuple[str, str, bool]] = {}  # chunk -> word, lower, isupper
 
         def polarity_scores(self, text):
-            if self._emoji_chars is None:
-                self._emoji_chars = frozenset(k for k in self.emojis if len(k) == 1)
-            if self._emoji_chars.isdisjoint(text):
-                text = text.strip()
-                sentitext = vs.SentiText(text)
-                sentiments = []
-                words = sentitext.words_and_emoticons
-                wl = self._lower(words)
-                lexicon, booster, last = self.lexicon, vs.BOOSTER_DICT, len(words) - 1
-                for i, item in enumerate(words):
-                    valence = 0
-                    lw = wl[i]
-                    if lw in booster:
-                        sentiments.append(valence)
-                        continue
-                    if i < last and lw == "kind" and wl[i + 1] == "of":
-                        sentiments.append(valence)
-                        continue
-                    if lw not in lexicon:  # what sentiment_valence does for such a word
-                        sentiments.append(valence)
-                        continue
-                    sentiments = self.sentiment_valence(valence, sentitext, item, i, sentiments)
-                sentiments = self._but_check(words, sentiments)
-                self._lw_src = None
-                return self.score_valence(sentiments, text)
-            self._lw_src = None
-            return super().polarity_scores(text)
+            if not self._emoji_chars.isdisjoint(text):
+                return super().polarity_scores(text)
+            text = text.strip()
+            cache = self._words
+            entries = []
+            for chunk in text.split():
+                e = cache.get(chunk)
+                if e is None:
+                    w = strip_word(chunk)
+                    e = (w, w.lower(), w.isupper())
+                    if len(cache) < _CHUNK_CACHE_MAX:
+                        cache[chunk] = e
+                entries.append(e)
+            words = [e[0] for e in entries]
+            wl = [e[1] for e in entries]
+            caps = [e[2] for e in entries]
+            is_cap_diff = 0 < len(words) - sum(caps) < len(words)  # vs.allcap_differential
+            lexicon, last = self.lexicon, len(words) - 1
+            sentiments = []
+            for i, lw in enumerate(wl):
+                if (
+                    lw in booster
+                    or (i < last and lw == "kind" and wl[i + 1] == "of")
+                    or lw not in lexicon
+                ):
+                    sentiments.append(0)
+                else:
+                    sentiments.append(self._valence(wl, caps, is_cap_diff, i))
+            if "but" in wl:
+                sentiments = but_check(words, sentiments)
+            return self.score_valence(sentiments, text)
 
-        def _negation_check(self, valence, words_and_emoticons, start_i, i):
-            wl = self._lower(words_and_emoticons)
-            negated, n_scalar = vs.negated, vs.N_SCALAR
+        def _valence(self, wl, caps, is_cap_diff, i):
+            """``sentiment_valence`` of the lexicon word ``wl[i]``."""
+            lexicon = self.lexicon
+            lw = wl[i]
+            valence = lexicon[lw]
+            if lw == "no" and i != len(wl) - 1 and wl[i + 1] in lexicon:
+                valence = 0.0
+            if (
+                (i > 0 and wl[i - 1] == "no")
+                or (i > 1 and wl[i - 2] == "no")
+                or (i > 2 and wl[i - 3] == "no" and wl[i - 1] in ["or", "nor"])
+            ):
+                valence = lexicon[lw] * n_scalar
+            if caps[i] and is_cap_diff:
+                if valence > 0:
+                    valence += c_incr
+                else:
+                    valence -= c_incr
+            for start_i in range(0, 3):
+                j = i - (start_i + 1)
+                if i > start_i and wl[j] not in lexicon:
+                    s = 0.0  # vs.scalar_inc_dec(words[j], valence, is_cap_diff)
+                    if wl[j] in booster:
+                        s = booster[wl[j]]
+                        if valence < 0:
+                            s *= -1
+                        if caps[j] and is_cap_diff:
+                            if valence > 0:
+                                s += c_incr
+                            else:
+                                s -= c_incr
+                    if start_i == 1 and s != 0:
+                        s = s * 0.95
+                    if start_i == 2 and s != 0:
+                        s = s * 0.9
+                    valence = valence + s
+                    valence = self._negation(valence, wl, start_i, i)
+                    if start_i == 2:
+                        valence = self._idioms(valence, wl, i)
+            # _least_check
+            if i > 1 and wl[i - 1] not in lexicon and wl[i - 1] == "least":
+                if wl[i - 2] != "at" and wl[i - 2] != "very":
+                    valence = valence * n_scalar
+            elif i > 0 and wl[i - 1] not in lexicon and wl[i - 1] == "least":
+                valence = valence * n_scalar
+            return valence
+
+        @staticmethod
+        def _negation(valence, wl, start_i, i):
+            """``_negation_check`` over the lower-case words."""
             if start_i == 0:
-                if negated([wl[i - (start_i + 1)]]):
+                if negated(wl[i - (start_i + 1)]):
                     valence = valence * n_scalar
             if start_i == 1:
                 if wl[i - 2] == "never" and (wl[i - 1] == "so" or wl[i - 1] == "this"):
                     valence = valence * 1.25
                 elif wl[i - 2] == "without" and wl[i - 1] == "doubt":
                     valence = valence
-                elif negated([wl[i - (start_i + 1)]]):
+                elif negated(wl[i - (start_i + 1)]):
                     valence = valence * n_scalar
             if start_i == 2:
                 if (
@@ -533,13 +624,17 @@ def _vader():
                     valence = valence * 1.25
                 elif wl[i - 3] == "without" and (wl[i - 2] == "doubt" or wl[i - 1] == "doubt"):
                     valence = valence
-                elif negated([wl[i - (start_i + 1)]]):
+                elif negated(wl[i - (start_i + 1)]):
                     valence = valence * n_scalar
             return valence
 
-        def _special_idioms_check(self, valence, words_and_emoticons, i):
-            wl = self._lower(words_and_emoticons)
-            special, booster = vs.SPECIAL_CASES, vs.BOOSTER_DICT
+        @staticmethod
+        def _idioms(valence, wl, i):
+            """``_special_idioms_check`` over the lower-case words. Every phrase it looks up
+            holds ``wl[i - 2]`` or ``wl[i]`` (words hold no space, so a phrase matches only
+            word for word): when neither is a word of a multi-word key, nothing can match."""
+            if wl[i - 2] not in phrase_words and wl[i] not in phrase_words:
+                return valence
             onezero = f"{wl[i - 1]} {wl[i]}"
             twoonezero = f"{wl[i - 2]} {wl[i - 1]} {wl[i]}"
             twoone = f"{wl[i - 2]} {wl[i - 1]}"
@@ -587,9 +682,8 @@ class Scored:
 
 def score_text(text: str, starts: Sequence[int] = (0,), _tokens=None) -> Scored:
     """Score one text; ``starts`` are the token positions where its sentences begin.
-    (``_tokens``: :func:`pattern_tokens` of ``text`` when the caller already has them.)"""
-    tokens, chunk_of, exact = pattern_tokens(text) if _tokens is None else _tokens
-    words = [t.lower() for t in tokens]
+    (``_tokens``: :func:`_pattern_tokens` of ``text`` when the caller already has them.)"""
+    tokens, chunk_of, exact, words = _pattern_tokens(text) if _tokens is None else _tokens
     a = assess(words)
     if exact:
         pol = _avg(x[1] for x in a)
@@ -597,7 +691,9 @@ def score_text(text: str, starts: Sequence[int] = (0,), _tokens=None) -> Scored:
     else:  # TextBlob's own analysis (see the module docstring)
         pol, subj = tuple(_textblob_sentiment()(str(text)))
     in_lex = _pattern_lexicon()[0]
-    flags = entity_flags(tokens, starts, only=[k for k, w in enumerate(words) if w in in_lex])
+    flags = _entity_flags(
+        tokens, words, starts, None, [k for k, w in enumerate(words) if w in in_lex]
+    )
     if any(flags):
         masked = [_MASK if f else w for w, f in zip(words, flags, strict=True)]
         pol_m = _avg(x[1] for x in assess(masked))
@@ -629,28 +725,35 @@ def _frame(scored: Sequence[Scored], tone: np.ndarray | None = None) -> pd.DataF
 
 def _tone_values(texts: list[str], scored: Sequence[Scored]) -> np.ndarray | None:
     """The calibrated ``tone`` of each text (one :func:`predict_tone` call for the whole batch),
-    from the base scores already computed; None when the calibrated model is not installed."""
+    from the base scores already computed; None when the calibrated model is not installed.
+
+    Each distinct text is predicted once and its value repeated: a one-sentence paragraph equals
+    its sentence, a mention context often equals one. The values are the same as predicting
+    every row, since a text's tone never depends on its batch (rows are summed exactly)."""
     try:
         from .calibrated import predict_tone
     except ImportError:  # calibrated model not installed in this tree
         return None
     if not texts:
         return np.zeros(0)
-    base = pd.DataFrame(
-        {
-            name: np.array([get(s) for s in scored], dtype="float64")
-            for name, get in (
-                ("polarity", lambda s: s.polarity),
-                ("subjectivity", lambda s: s.subjectivity),
-                ("vader_compound", lambda s: s.vader["compound"]),
-                ("vader_pos", lambda s: s.vader["pos"]),
-                ("vader_neg", lambda s: s.vader["neg"]),
-                ("vader_neu", lambda s: s.vader["neu"]),
-            )
-        },
-        copy=False,
-    )
-    return np.asarray(predict_tone(texts, base=base), dtype="float64")
+    row_of: dict[str, int] = {}
+    first: list[int] = []  # position of each distinct text's first occurrence
+    where = []  # row of each text among the distinct ones
+    for i, t in enumerate(texts):
+        k = row_of.get(t)
+        if k is None:
+            k = row_of[t] = len(first)
+            first.append(i)
+        where.append(k)
+    base = np.array(
+        [
+            (s.polarity, s.subjectivity, v["compound"], v["pos"], v["neg"], v["neu"])
+            for s, v in ((scored[i], scored[i].vader) for i in first)
+        ],
+        dtype="float64",
+    )  # BASE_COLUMNS, in order
+    values = np.asarray(predict_tone([texts[i] for i in first], base=base), dtype="float64")
+    return values if len(first) == len(texts) else values[where]
 
 
 def score_sentences(texts: Sequence[str]) -> pd.DataFrame:
@@ -671,8 +774,8 @@ def score_sentences(texts: Sequence[str]) -> pd.DataFrame:
 def _sentence_starts(para_text: str, sent_texts: Sequence[str], chunk_of: list[int]):
     """Token positions where each sentence of a paragraph begins, or None if the sentences do not
     tile the paragraph chunk for chunk."""
-    chunks = _CHUNK.findall(para_text)
-    per_sent = [_CHUNK.findall(s) for s in sent_texts]
+    chunks = para_text.split()
+    per_sent = [s.split() for s in sent_texts]
     if [c for cs in per_sent for c in cs] != chunks:
         return None
     first_chunk, k = [], 0
@@ -700,12 +803,17 @@ def score_article(paragraphs: pd.DataFrame, sentences: pd.DataFrame, tone: bool 
 
 
 def score_article_texts(
-    paragraphs: pd.DataFrame, sentences: pd.DataFrame, extra: Sequence[str], tone: bool = True
+    paragraphs: pd.DataFrame,
+    sentences: pd.DataFrame,
+    extra: Sequence[str],
+    tone: bool = True,
+    drivers: bool = True,
 ):
     """:func:`score_article`, plus the scores of ``extra`` texts (e.g. mention contexts) as
     :func:`score_sentences` gives them: ``(paragraph_scores, sentence_scores, drivers,
     extra_scores)``. Every text is scored once, and the calibrated ``tone`` of all of them
-    comes from one batch."""
+    comes from one batch. ``drivers=False`` skips the drivers table (corpus mode never writes
+    it): the third item is then an empty frame with :data:`DRIVER_COLUMNS` and their dtypes."""
     ptexts = [str(t) for t in paragraphs["text"]]
     stexts = [str(t) for t in sentences["text"]]
     etexts = [str(t) for t in extra]
@@ -719,35 +827,16 @@ def score_article_texts(
     for pn, text in zip(paragraphs["para_no"].tolist(), ptexts, strict=True):
         pn = int(pn)
         sents = sent_by_para.get(pn, [])
-        toks = pattern_tokens(text)
+        toks = _pattern_tokens(text)
         starts = _sentence_starts(text, [t for _, t in sents], toks[1]) if sents else None
         if (not starts or starts == [0]) and text in scored_s:
             sc = scored_s[text]  # one sentence: scored exactly as that sentence was
         else:
             sc = score_text(text, starts=starts if starts else (0,), _tokens=toks)
         pscored.append(sc)
-        for words, p, s, _label, k in sc.assessments:
-            if starts:
-                idx = max(j for j, st in enumerate(starts) if st <= k or j == 0)
-                sent_no = sents[idx][0]
-            else:
-                sent_no = sents[0][0] if sents else 1
-            rows.append(
-                (
-                    pn,
-                    sent_no,
-                    " ".join(words),
-                    sc.tokens[k],
-                    float(p) + 0.0,
-                    float(s),
-                    bool(sc.flags[k]),
-                )
-            )
-    drivers = rows_frame(
-        DRIVER_COLUMNS,
-        rows,
-        ("int64", "int64", "object", "object", "float64", "float64", "bool"),
-    )
+        if drivers:
+            rows.extend(_driver_rows(pn, sc, sents, starts))
+    driver_table = rows_frame(DRIVER_COLUMNS, rows, _DRIVER_DTYPES)
     for t in etexts:
         if t not in scored_s:
             scored_s[t] = score_text(t)
@@ -756,9 +845,32 @@ def score_article_texts(
     # one tone batch for every text of the article
     values = _tone_values(ptexts + stexts + etexts, pscored + ss + es) if tone else None
     if values is None:
-        return _frame(pscored), _frame(ss), drivers, _frame(es)
+        return _frame(pscored), _frame(ss), driver_table, _frame(es)
     a, b = len(pscored), len(pscored) + len(ss)
-    return _frame(pscored, values[:a]), _frame(ss, values[a:b]), drivers, _frame(es, values[b:])
+    return (
+        _frame(pscored, values[:a]),
+        _frame(ss, values[a:b]),
+        driver_table,
+        _frame(es, values[b:]),
+    )
+
+
+def _driver_rows(
+    pn: int, sc: Scored, sents: list[tuple[int, str]], starts: list[int] | None
+) -> list[tuple]:
+    """The :data:`DRIVER_COLUMNS` rows of paragraph ``pn``: one per TextBlob assessment of its
+    score ``sc``, placed in the sentence (of ``sents``, beginning at token ``starts``) that holds
+    the scored word."""
+    rows = []
+    for words, p, s, _label, k in sc.assessments:
+        if starts:
+            idx = max(j for j, st in enumerate(starts) if st <= k or j == 0)
+            sent_no = sents[idx][0]
+        else:
+            sent_no = sents[0][0] if sents else 1
+        word, in_entity = sc.tokens[k], bool(sc.flags[k])
+        rows.append((pn, sent_no, " ".join(words), word, float(p) + 0.0, float(s), in_entity))
+    return rows
 
 
 def drivers(analysis_or_paragraphs, sentences: pd.DataFrame | None = None) -> pd.DataFrame:

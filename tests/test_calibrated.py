@@ -77,6 +77,49 @@ def test_base_scores_passed_in_give_the_same_tone():
         predict_tone(texts, base=base.iloc[:2])
 
 
+def test_base_as_array_gives_the_same_tone_bit_for_bit():
+    texts = [POSITIVE, NEGATIVE, NEUTRAL]
+    base = base_scores(texts)
+    got = predict_tone(texts, base=base[BASE_COLUMNS].to_numpy())
+    assert got.tobytes() == predict_tone(texts, base=base).tobytes()
+    with pytest.raises(ValueError, match="shape"):
+        predict_tone(texts, base=base[BASE_COLUMNS[:3]].to_numpy())
+
+
+TOKENIZING = [
+    "Don't stop: it's the U.S.'s 3rd try, isn't it?",
+    "Tabs\tand\u00a0no-break\u2003em\u3000ideographic spaces, a\nnew line",
+    "The \u212aelvin sign and \u0130stanbul lower-case into ASCII letters",
+    "caf\u00e9 na\u00efve r\u00e9sum\u00e9's \u039f\u0394\u039f\u03a3 \u03a3",
+    "'quoted' \"double\" \u201ccurly\u201d rock'n'roll o'clock ''twice''",
+    "War, war and WAR: the war's cost. 1999-2004, \u00a35bn; McDonald's",
+    "",
+    "   ",
+]
+
+
+def test_chunk_cached_word_features_equal_whole_text_regexes():
+    # Tokens, digits and capitals are counted per whitespace-separated chunk (and cached): the
+    # counts must be those of the regexes over the whole text.
+    w = features(TOKENIZING)
+    for i, t in enumerate(TOKENIZING):
+        toks = calibrated.WORD_RE.findall(t.lower())
+        assert w["n_words"][i] == len(toks), t
+        n = max(len(toks), 1)
+        assert w["digits"][i] == len(calibrated.DIGIT_RE.findall(t)) / max(len(t), 1), t
+        assert w["capitalised"][i] == len(calibrated.CAPITALISED_RE.findall(t)) / n, t
+
+
+def test_chunk_cached_tfidf_equals_whole_text_tokenizing():
+    t = load_model()["tfidf"]
+    cached = calibrated._Tfidf(t)
+    whole = calibrated._Tfidf(dict(t, token_pattern=t["token_pattern"] + "(?:)"))  # not chunked
+    assert cached._chunks is not None and whole._chunks is None
+    for text in TOKENIZING + [POSITIVE, NEGATIVE, NEUTRAL]:
+        assert cached.row(text) == whole.row(text), text
+        assert cached.dot(text) == whole.dot(text), text
+
+
 def test_negated_negative_is_less_negative():
     # A known weakness, measured rather than hidden: "isn't a bad idea" is mildly positive to a
     # reader; tone does not reach positive, but it moves the right way from "is a bad idea".

@@ -9,9 +9,12 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from article_tone import score_sentences
 from article_tone.sentiment import (
+    DRIVER_COLUMNS,
+    _vader,
     entity_flags,
     entity_share,
     pattern_tokens,
+    score_article_texts,
     score_text,
 )
 from tests.conftest import require_shared
@@ -147,12 +150,74 @@ def test_private_textblob_lexicon_is_textblobs_own():
 
     digest = ("import hashlib, sys; from article_tone.sentiment import _textblob_sentiment as f; "
               "s = f(); assert MODE == 'own' or 'textblob.en' in sys.modules; "
-              "print(hashlib.sha256(repr(sorted((k, sorted(v.items(), key=lambda kv: str(kv[0]))) for k, v in s.items())).encode()).hexdigest(), "
+              "print(hashlib.sha256(repr(sorted((k, sorted(v.items(), key=lambda kv: str(kv[0])))"
+              " for k, v in s.items())).encode()).hexdigest(), "
               "'textblob.en' in sys.modules)")
-    own = subprocess.run([sys.executable, "-c", "MODE='own'; " + digest], capture_output=True, text=True, check=True)
+    own = subprocess.run([sys.executable, "-c", "MODE='own'; " + digest],
+                         capture_output=True, text=True, check=True)
     ref = subprocess.run([sys.executable, "-c", "MODE='ref'; import textblob.en; " + digest],
                          capture_output=True, text=True, check=True)
     own_hash, own_imported = own.stdout.split()
     ref_hash, _ = ref.stdout.split()
     assert own_imported == "False"  # the fast path really did not import TextBlob
     assert own_hash == ref_hash
+
+
+def _vader_texts(n: int) -> list[str]:
+    """``n`` made-up texts dense in what VADER's rules look at: negations, boosters in any
+    case, "no", "least", "kind of", "but", idioms, punctuation and odd whitespace."""
+    import random
+
+    words = (
+        "no not never so this without doubt least at very kind of sort but BUT or nor isn't "
+        "don't the shit bomb bad ass kiss death to die for yeah right just enough hardly "
+        "extremely EXTREMELY good GOOD Good great horrible nice sad love hate ! ? :) :-( (!)"
+    ).split()
+    seps = [" ", "  ", ", ", ". ", "! ", "\u00a0", "\n"]
+    rng = random.Random(5)
+    out = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randint(0, 14)):
+            w = rng.choice(["", '"', "("]) + rng.choice(words) + rng.choice(["", ".", ",", '"'])
+            parts += [w, rng.choice(seps)]
+        out.append("".join(parts))
+    return out
+
+
+def test_fast_vader_equals_vader_on_rule_dense_texts(vader):
+    fast = _vader()
+    for t in _vader_texts(3000) + TRICKY:
+        assert repr(fast.polarity_scores(t)) == repr(vader.polarity_scores(t)), t
+
+
+PARAGRAPHS = pd.DataFrame(
+    {"para_no": [1, 2], "text": ["The deal is good. Critics call it a bad idea.", "It is good."]}
+)
+SENTENCES = pd.DataFrame(
+    {
+        "para_no": [1, 1, 2],
+        "sent_no": [1, 2, 1],
+        "text": ["The deal is good.", "Critics call it a bad idea.", "It is good."],
+    }
+)
+
+
+def test_article_without_drivers_scores_the_same():
+    full = score_article_texts(PARAGRAPHS, SENTENCES, ["It is good.", "a bad idea"])
+    lean = score_article_texts(PARAGRAPHS, SENTENCES, ["It is good.", "a bad idea"], drivers=False)
+    assert len(full[2]) > 0
+    assert lean[2].empty and list(lean[2].columns) == DRIVER_COLUMNS
+    assert lean[2].dtypes.equals(full[2].dtypes)
+    for a, b in zip(full[:2] + full[3:], lean[:2] + lean[3:], strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_repeated_texts_get_the_tone_of_their_own_batch():
+    # a one-sentence paragraph, its sentence and an equal context are predicted once
+    from article_tone.calibrated import predict_tone
+
+    p, s, _, e = score_article_texts(PARAGRAPHS, SENTENCES, ["It is good."])
+    assert p["tone"][1] == s["tone"][2] == e["tone"][0]
+    alone = predict_tone(["It is good."])[0]
+    assert e["tone"][0] == alone
