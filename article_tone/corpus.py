@@ -229,7 +229,7 @@ def _analyze_chunk(items: Sequence[tuple[str, str]], topics: str | None) -> dict
     rows, skipped = [], []
     for key, path in items:
         try:
-            analysis = analyze(path, topics=lexicon)
+            analysis = analyze(path, topics=lexicon, drivers=False)  # drivers are not written
         except ArticleError as exc:
             skipped.append((key, display_path(path), exc.reason))
             continue

@@ -76,10 +76,14 @@ def _with_columns(table: pd.DataFrame, *more) -> pd.DataFrame:
     return arrays_frame(cols)
 
 
-def analyze(article: Article | str | Path, topics: str | Path | None = None) -> Analysis:
+def analyze(
+    article: Article | str | Path, topics: str | Path | None = None, drivers: bool = True
+) -> Analysis:
     """Analyse one article (an :class:`Article` or a path).
 
     ``topics`` is a topic lexicon file (TOML); the default is ``data/topics.toml``.
+    ``drivers=False`` leaves the ``drivers`` table empty (with its columns): corpus mode does
+    not write it, and every other table is the same.
     """
     if not isinstance(article, Article):
         article = load_article(article)
@@ -90,8 +94,11 @@ def analyze(article: Article | str | Path, topics: str | Path | None = None) -> 
     # Mention contexts are cut before scoring, so that every text of the article (paragraphs,
     # sentences, contexts) is scored in one pass and one calibrated-tone batch.
     contexts = context_table(article, sentences, mentions)
-    para_scores, sent_scores, drivers, ctx_scores = score_article_texts(
-        paragraphs, sentences, [] if contexts is None else contexts["context"].tolist()
+    para_scores, sent_scores, driver_table, ctx_scores = score_article_texts(
+        paragraphs,
+        sentences,
+        [] if contexts is None else contexts["context"].tolist(),
+        drivers=drivers,
     )
     per_para = Counter(sentences["para_no"].tolist())
     texts = paragraphs["text"].tolist()
@@ -117,5 +124,5 @@ def analyze(article: Article | str | Path, topics: str | Path | None = None) -> 
         contexts = _with_columns(contexts, ctx_scores)
     tone = topic_tone(article, paragraphs, sentences, mentions, lexicon.keys, contexts=contexts)
     return Analysis(article=article, paragraphs=paragraphs, sentences=sentences,
-                    drivers=drivers, terms=terms, topic_mentions=mentions, topic_tone=tone,
+                    drivers=driver_table, terms=terms, topic_mentions=mentions, topic_tone=tone,
                     lexicon=lexicon)

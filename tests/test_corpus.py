@@ -87,6 +87,17 @@ def test_corpus_tables_are_the_article_tables_with_a_key(pandas_result, small_co
     assert row["headline"] == one.article.meta["headline"]
 
 
+def test_analysis_without_drivers_changes_nothing_else(seed_analysis):
+    from article_tone.sentiment import DRIVER_COLUMNS
+
+    lean = analyze(SEED_ARTICLE, drivers=False)
+    assert list(lean.drivers.columns) == DRIVER_COLUMNS and lean.drivers.empty
+    assert len(seed_analysis.drivers) > 50
+    for name, table in seed_analysis.tables().items():
+        if name != "drivers":
+            pdt.assert_frame_equal(lean.tables()[name], table, check_exact=True, obj=name)
+
+
 def test_bad_files_are_skipped_with_reasons(pandas_result):
     skipped = pandas_result.skipped.set_index("article")["reason"]
     assert set(skipped.index) == {"more/binary.txt", "more/empty.txt"}
