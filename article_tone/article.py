@@ -88,16 +88,20 @@ def arrays_frame(arrays: dict[str, np.ndarray | pd.api.extensions.ExtensionArray
         raise ValueError(f"columns of different lengths: {sorted(lengths)}")
     return pd.DataFrame._from_arrays(
         list(arrays.values()),
-        columns=_columns_index(tuple(arrays)),
+        columns=column_index(arrays),
         index=pd.RangeIndex(lengths.pop() if lengths else 0),
         verify_integrity=False,
     )
 
 
+def column_index(names: Sequence[str]) -> pd.Index:
+    """Column labels as an Index, built once per list of names (an Index is immutable, so frames
+    can share it; building one costs more than a small frame's data)."""
+    return _column_index(tuple(names))
+
+
 @lru_cache(maxsize=256)
-def _columns_index(names: tuple[str, ...]) -> pd.Index:
-    """The column labels as an Index, built once per set of names (an Index is immutable, so
-    frames can share it; building one costs more than a small frame's data)."""
+def _column_index(names: tuple[str, ...]) -> pd.Index:
     return pd.Index(list(names))
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionDtype
 
 from .article import Article, arrays_frame, frame_arrays, load_article
 from .sentiment import score_article_texts
@@ -70,8 +71,9 @@ def _with_columns(table: pd.DataFrame, *more) -> pd.DataFrame:
         for name, values in extra.items():
             if name in cols:
                 raise ValueError(f"column {name!r} is already in the table")
-            if isinstance(values, pd.Series):
-                values = frame_arrays(values.to_frame())[values.name]
+            if isinstance(values, pd.Series):  # as pandas stores it, like frame_arrays
+                extension = isinstance(values.dtype, ExtensionDtype)
+                values = values.array if extension else values.to_numpy()
             cols[name] = values
     return arrays_frame(cols)
 

@@ -28,7 +28,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .article import rows_frame
+from .article import column_index, rows_frame
 
 SCORE_COLUMNS = ["polarity", "subjectivity", "vader_compound"]
 MASKED_COLUMN = "polarity_masked"
@@ -720,7 +720,7 @@ def _frame(scored: Sequence[Scored], tone: np.ndarray | None = None) -> pd.DataF
     if tone is not None:
         arr = np.column_stack([arr, np.asarray(tone, dtype="float64")])
         columns = columns + [TONE_COLUMN]
-    return pd.DataFrame(arr, columns=columns)
+    return pd.DataFrame(arr, columns=column_index(columns))
 
 
 def _tone_values(texts: list[str], scored: Sequence[Scored]) -> np.ndarray | None:
