@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .config import START_METHODS
 from .errors import ArticleError
 
 
@@ -30,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="pandas: this process; dask: a LocalCluster of --workers processes")
     c.add_argument("--workers", type=int, help="Dask worker processes (default: one per CPU)")
     c.add_argument("--scheduler", help="address of a running Dask scheduler (tcp://host:8786)")
+    c.add_argument("--start-method", choices=START_METHODS, default="forkserver",
+                   help="how the local Dask cluster starts its workers (default: forkserver)")
     c.add_argument("--topics", help="topic lexicon (TOML); default data/topics.toml")
     c.add_argument("--format", choices=["csv", "parquet"], default="csv", help="table file format")
 
@@ -71,7 +74,8 @@ def cmd_corpus(args) -> int:
         raise ArticleError(args.path, "--scheduler needs --engine dask")
     try:
         corpus = analyze_corpus(args.path, engine=args.engine, workers=args.workers,
-                                topics=args.topics, scheduler=args.scheduler)
+                                topics=args.topics, scheduler=args.scheduler,
+                                start_method=args.start_method)
     except ValueError as exc:
         raise ArticleError(args.path, str(exc)) from None
     for row in corpus.skipped.itertuples(index=False):

@@ -26,6 +26,9 @@ SEED_ARTICLE = SEEDS / "000_f9d92dfb58a1c3ba.txt"
 BOOTSTRAP_SEED = 20190515
 """Fixed seed of every bootstrap, so confidence intervals are reproducible."""
 BOOTSTRAP_RESAMPLES = 2000
+START_METHODS = ("forkserver", "spawn", "fork")
+"""How a local Dask cluster may start its worker processes (the first is the default; see
+:func:`article_tone.corpus._client`)."""
 POLARITY_THRESHOLD = 0.05
 """|score| below this counts as neutral (the VADER study's convention)."""
 

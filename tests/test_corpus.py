@@ -68,6 +68,11 @@ def test_chunked_keeps_order_and_everything():
     chunks = chunked(items, 4)
     assert len(chunks) == 4 and sum(chunks, []) == items
     assert chunked([], 3) == [] and chunked([1], 8) == [[1]]
+    weights = [10, 1, 1, 1, 1, 1, 1, 1, 1, 2]  # 20 in all
+    by_weight = chunked(list(range(10)), 2, weights)
+    assert by_weight == [[0], [1, 2, 3, 4, 5, 6, 7, 8, 9]]
+    assert sum(chunked(items, 5, [1] * 23), []) == items
+    assert chunked(items, 3, [0] * 23) == chunked(items, 3)  # no weight: by count
 
 
 def test_corpus_tables_are_the_article_tables_with_a_key(pandas_result, small_corpus):
@@ -106,11 +111,21 @@ def test_bad_files_are_skipped_with_reasons(pandas_result):
     assert "2 skipped" in pandas_result.summary()
 
 
-def test_engines_give_identical_tables(pandas_result, small_corpus):
-    dask_result = analyze_corpus(small_corpus, engine="dask", workers=2, progress=False)
-    assert dask_result.timings["start"] > 0 and dask_result.timings["compute"] > 0
+@pytest.mark.parametrize("start_method", ["forkserver", "spawn"])
+def test_engines_give_identical_tables(pandas_result, small_corpus, start_method):
+    dask_result = analyze_corpus(
+        small_corpus, engine="dask", workers=2, progress=False, start_method=start_method
+    )
+    t = dask_result.timings
+    assert t["cluster"] > 0 and t["warm_up"] > 0 and t["compute"] > 0 and t["shutdown"] > 0
+    assert t["start"] == pytest.approx(t["cluster"] + t["warm_up"])
     for name, table in pandas_result.tables().items():
         pdt.assert_frame_equal(table, dask_result.tables()[name], check_exact=True, obj=name)
+
+
+def test_unknown_start_method_is_refused_before_any_work(small_corpus):
+    with pytest.raises(ValueError, match="start_method must be one of forkserver, spawn, fork"):
+        analyze_corpus(small_corpus, engine="dask", workers=2, start_method="threads")
 
 
 def test_pandas_engine_refuses_workers(small_corpus):
@@ -307,7 +322,8 @@ def test_no_topic_corpus_degrades_to_sentences(tmp_path):
     matplotlib.use("Agg")
     from article_tone.plots.corpus import CORPUS_FIGURES
 
-    (tmp_path / "a.txt").write_text("Cup final\n\nThe home side won the cup. Fans sang.\n", encoding="utf-8")
+    cup = "Cup final\n\nThe home side won the cup. Fans sang.\n"
+    (tmp_path / "a.txt").write_text(cup, encoding="utf-8")
     (tmp_path / "b.txt").write_text("Weather\n\nRain is due on Friday.\n", encoding="utf-8")
     c = analyze_corpus(tmp_path, progress=False)
     assert len(c.articles) == 2 and not len(c.topic_mentions)
