@@ -437,6 +437,32 @@ def ranking_agreement(ranking: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def describe_ranking_agreement(agreement: pd.DataFrame) -> str:
+    """Markdown: for each pair of scorers, how alike their orderings of the topics are (Spearman
+    rho) and how many topics change sign; says so when there are too few topics to compare."""
+    from .plots.style import SCORER_LABELS
+
+    if not len(agreement):
+        return "Only one scorer is present, so there is no second ordering to compare with."
+    n = int(agreement["n_topics"].max())
+    if n == 0:
+        return "No topic of the lexicon is mentioned, so there is no ordering of topics to compare."
+    lines = []
+    for row in agreement.itertuples(index=False):
+        a = SCORER_LABELS.get(row.scorer_a, row.scorer_a)
+        b = SCORER_LABELS.get(row.scorer_b, row.scorer_b)
+        topics = f"{row.n_topics} topic{'s' if row.n_topics != 1 else ''}"
+        order = (
+            f"topic order rho = {row.spearman_rho:.2f}"
+            if row.spearman_rho == row.spearman_rho
+            else f"only {topics}, too few to compare an order"
+        )
+        lines.append(
+            f"- {a} vs {b}: {order}; {row.sign_flips} of {topics} change sign."
+        )
+    return "\n".join(lines)
+
+
 def failure_cases(sentences: Sequence[str]) -> pd.DataFrame:
     """TextBlob polarity, VADER compound and calibrated tone of each sentence, side by side."""
     from .calibrated import base_scores, predict_tone

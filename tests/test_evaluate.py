@@ -196,6 +196,18 @@ def test_topic_ranking_and_agreement():
     assert agree.loc[("polarity", "vader_compound"), "sign_flips"] == 1  # schools
 
 
+def test_ranking_agreement_in_words_says_when_there_is_nothing_to_compare():
+    from article_tone.evaluate import describe_ranking_agreement, ranking_agreement, topic_ranking
+
+    ranking = topic_ranking(_topic_tone())
+    text = describe_ranking_agreement(ranking_agreement(ranking))
+    assert "TextBlob polarity vs VADER compound: topic order rho = 1.00; 1 of 3 topics" in text
+    two = describe_ranking_agreement(ranking_agreement(ranking.iloc[:2]))
+    assert "only 2 topics, too few to compare an order" in two and "nan" not in two
+    none = describe_ranking_agreement(ranking_agreement(ranking.iloc[:0]))
+    assert none.startswith("No topic of the lexicon is mentioned")
+
+
 def test_reliability_charts_return_figures(root):
     import matplotlib
 
