@@ -312,6 +312,17 @@ def _word_rows() -> _WordRows:
     return _WORD_ROWS[0]
 
 
+def clear_text_caches() -> None:
+    """Forget what the per-chunk caches learnt from texts seen so far (word features, TF-IDF
+    columns). Results do not change; only the next texts are slower. For cold-start timings."""
+    for rows in _WORD_ROWS:
+        rows._tokens.clear()
+        rows._chunks.clear()
+    for _, compiled in _COMPILED:
+        if compiled.tfidf is not None and compiled.tfidf._chunks is not None:
+            compiled.tfidf._chunks.clear()
+
+
 def _word_matrix(texts: Sequence[str]) -> np.ndarray:
     row = _word_rows().row
     out = np.array([row(t) for t in texts], dtype="float64")

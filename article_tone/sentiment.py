@@ -660,6 +660,16 @@ def _vader():
     return FastVader()
 
 
+def clear_text_caches() -> None:
+    """Forget every per-chunk cache built from texts seen so far: TextBlob tokens, VADER words
+    and the calibrated model's features. Results do not change; for cold-start timings."""
+    from .calibrated import clear_text_caches as clear_calibrated
+
+    _CHUNK_CACHE.clear()
+    _vader()._words.clear()
+    clear_calibrated()
+
+
 def vader_scores(text: str) -> dict:
     """VADER's ``polarity_scores(text)``: neg, neu, pos, compound."""
     return _vader().polarity_scores(text)
@@ -1040,6 +1050,7 @@ def describe_agreement(analysis) -> str:
 
 
 __all__ = [
+    "clear_text_caches",
     "describe_agreement",
     "describe_arc",
     "describe_drivers",

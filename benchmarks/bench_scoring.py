@@ -54,7 +54,7 @@ def run() -> list[dict]:
             n,
         )
     )
-    sentiment._CHUNK_CACHE.clear()
+    sentiment.clear_text_caches()
     rows.append(
         _timed(
             "score_sentences: TextBlob + VADER + masked polarity + tone",
@@ -62,7 +62,7 @@ def run() -> list[dict]:
             n,
         )
     )
-    sentiment._CHUNK_CACHE.clear()
+    sentiment.clear_text_caches()
     rows.append(
         _timed(
             "score_sentences without tone (TextBlob + VADER + masked)",

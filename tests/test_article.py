@@ -185,9 +185,8 @@ def test_typed_tables_equal_the_public_constructor(n):
     cols = ["n", "text", "maybe", "x", "flag", "pair"]
     dtypes = ("int64", "object", "Int64", "float64", "bool", "object")
     got = rows_frame(cols, rows, dtypes)
-    want = pd.DataFrame(
-        {c: pd.Series([r[j] for r in rows], dtype=d) for j, (c, d) in enumerate(zip(cols, dtypes))}
-    )
+    typed = enumerate(zip(cols, dtypes, strict=True))
+    want = pd.DataFrame({c: pd.Series([r[j] for r in rows], dtype=d) for j, (c, d) in typed})
     pdt.assert_frame_equal(got, want, check_exact=True)
     assert got.columns.dtype == want.columns.dtype
     assert got["pair"].tolist() == [("a", i) for i in range(n)]  # tuples stay whole

@@ -221,3 +221,15 @@ def test_repeated_texts_get_the_tone_of_their_own_batch():
     assert p["tone"][1] == s["tone"][2] == e["tone"][0]
     alone = predict_tone(["It is good."])[0]
     assert e["tone"][0] == alone
+
+
+def test_clearing_text_caches_changes_no_score():
+    from article_tone import calibrated, sentiment
+
+    texts = ["Sanctions hurt ordinary people badly.", "A sincere, good-faith dialogue helps."]
+    before = sentiment.score_sentences(texts)
+    assert sentiment._CHUNK_CACHE and calibrated._WORD_ROWS[0]._chunks
+    sentiment.clear_text_caches()
+    assert not sentiment._CHUNK_CACHE and not sentiment._vader()._words
+    assert not calibrated._WORD_ROWS[0]._chunks
+    pd.testing.assert_frame_equal(sentiment.score_sentences(texts), before, check_exact=True)
