@@ -224,6 +224,14 @@ def few_points_note(topic_tone: pd.DataFrame, labels: dict[str, str] | None = No
     )
 
 
+def scorer_contrasts(analysis, levels=("paragraph", "sentence", "mention")) -> str:
+    """:func:`scorer_contrast` at each of ``levels``, one paragraph each; a single sentence when
+    no topic is mentioned at all."""
+    if not len(analysis.topic_tone):
+        return "No topic is mentioned, so the scorers cannot be compared by topic."
+    return "\n\n".join(scorer_contrast(analysis, level) for level in levels)
+
+
 def scorer_contrast(analysis, level: str = "mention") -> str:
     """Where TextBlob and VADER disagree on a topic's direction at one level."""
     tt = analysis.topic_tone

@@ -439,6 +439,19 @@ def analysis_points(analysis) -> pd.DataFrame:
     )
 
 
+def granularity_tables(
+    topic_tone: pd.DataFrame, labels: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """:func:`granularity_table` of every scorer in ``topic_tone``, stacked: ``scorer``,
+    ``topic``, then "mean (n)" per level."""
+    scorers = list(dict.fromkeys(topic_tone["scorer"])) if len(topic_tone) else []
+    parts = [granularity_table(topic_tone, s, labels).assign(scorer=s) for s in scorers]
+    if not parts:
+        return pd.DataFrame(columns=["scorer", "topic", *LEVELS])
+    out = pd.concat(parts, ignore_index=True)
+    return out[["scorer", "topic", *LEVELS]]
+
+
 def granularity_table(
     topic_tone: pd.DataFrame, scorer: str = "polarity", labels: dict[str, str] | None = None
 ) -> pd.DataFrame:

@@ -168,3 +168,22 @@ def test_batched_bootstrap_equals_one_at_a_time():
     samples = [rng.uniform(-1, 1, n) for n in (1, 2, 3, 3, 5, 8, 8, 13)]
     samples.append(np.array([0.2, np.nan, -0.4]))
     assert bootstrap_cis(samples) == [bootstrap_ci(s) for s in samples]
+
+
+def test_granularity_tables_and_scorer_contrasts(seed_analysis):
+    from article_tone import analyze, parse_text
+    from article_tone import findings as F
+    from article_tone.tone import LEVELS, granularity_tables
+
+    tt = seed_analysis.topic_tone
+    table = granularity_tables(tt)
+    assert list(table.columns) == ["scorer", "topic", *LEVELS]
+    assert list(dict.fromkeys(table["scorer"])) == ["polarity", "vader_compound", "tone"]
+    assert len(table) == 3 * tt["topic"].nunique() == 27
+    empty = granularity_tables(tt.iloc[:0])
+    assert empty.empty and list(empty.columns) == ["scorer", "topic", *LEVELS]
+    assert F.scorer_contrasts(seed_analysis).count("TextBlob and VADER point the same way") == 3
+    plain = analyze(parse_text("Weather\n\nRain is due on Friday. It will be cold.\n"))
+    assert F.scorer_contrasts(plain) == (
+        "No topic is mentioned, so the scorers cannot be compared by topic."
+    )
