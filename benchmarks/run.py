@@ -6,13 +6,16 @@ Methods, each in a fresh child process (so imports count and peak memory is its 
 * ``naive``: a straightforward loop: split on blank lines (title dropped), pysbd per paragraph,
   ``TextBlob(t).sentiment`` and VADER per paragraph and per sentence, ``Counter`` per paragraph.
 * ``pandas``: ``analyze_corpus(engine="pandas")``, one process.
-* ``dask``: ``analyze_corpus(engine="dask")`` on a LocalCluster of 2 single-threaded workers;
-  cluster start and worker warm-up are timed apart from the compute, and both count in wall time.
+* ``dask``: ``analyze_corpus(engine="dask")`` on the LocalCluster of 2 single-threaded workers
+  it starts itself; cluster start and worker warm-up (``timings["start"]``) and shutdown count in
+  wall time.
 
-Growth with corpus size: the articles are shuffled (fixed seed) and fed in four increments
-(1/8, then up to 1/4, 1/2 and all); the cumulative time at each point is the time to analyse that
-fraction. Peak RSS is sampled (every 50 ms) over the child and all its descendants (the Dask
-workers, nanny and scheduler included), summed.
+Each (method, corpus size) runs in a fresh child process, so imports count and peak memory is its
+own. The headline is the whole corpus in one call. Growth with corpus size: the articles are
+shuffled (fixed seed) and the first 1/8, 1/4, 1/2 and all of them are each run in a fresh child;
+a straight line through (words, compute seconds) says whether the cost is linear. Peak RSS is
+sampled (every 50 ms) over the child and all its descendants (the Dask workers, nanny and
+scheduler included), summed.
 
 Also measured: agreement of the fast sentence splitter with pysbd over every BBC paragraph, where
 the time of one article goes (cProfile of ``analyze``'s direct callees on a sample), and, when
@@ -36,13 +39,24 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 FRACTIONS = (1 / 8, 1 / 4, 1 / 2, 1.0)
+HEADLINE = ("naive", "pandas", "dask", "dask1", "dask_fork")
+"""Methods run on the whole corpus: ``dask1`` is the Dask engine with one worker (scaling),
+``dask_fork`` the Dask engine with workers started by ``fork`` (faster to start, not the
+default: forking a multi-threaded process can deadlock)."""
+GROWTH = ("naive", "pandas", "dask")
 SEED = 20190515
 TARGETS = {
     "dask_wall_s": 10.0,  # whole corpus, Dask, 2 workers, start-up included
     "speedup_vs_naive": 3.0,  # naive wall / Dask wall
-    "dask_vs_pandas": 1.7,  # pandas (1 worker) wall / Dask (2 workers) wall
+    "workers_speedup": 1.7,  # 1 worker wall / 2 workers wall
     "peak_rss_mb": 1024.0,  # every method
 }
+
+
+def _default_start_method() -> str:
+    from article_tone.config import START_METHODS  # not at module level: children time imports
+
+    return START_METHODS[0]
 
 
 def _default_corpus() -> Path:
@@ -53,11 +67,6 @@ def _default_corpus() -> Path:
 
 # ------------------------------------------------------------------------------------------
 # Children: one method each, timings as JSON on stdout
-
-
-def _increments(paths: list[str]) -> list[list[str]]:
-    cuts = [0] + [round(f * len(paths)) for f in FRACTIONS]
-    return [paths[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
 def _naive(paths: list[str]) -> dict:
@@ -73,69 +82,51 @@ def _naive(paths: list[str]) -> dict:
     vader = SentimentIntensityAnalyzer()
     words = re.compile(r"\w+")
     start = time.perf_counter() - t0
-    marks, n_par, n_sent = [], 0, 0
-    for part in _increments(paths):
-        for p in part:
-            text = Path(p).read_text(encoding="utf-8", errors="replace")
-            paragraphs = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()][1:]
-            for para in paragraphs:
-                n_par += 1
-                _ = TextBlob(para).sentiment
-                vader.polarity_scores(para)
-                Counter(words.findall(para.lower()))
-                for s in seg.segment(para):
-                    s = s.strip()
-                    if s:
-                        n_sent += 1
-                        _ = TextBlob(s).sentiment
-                        vader.polarity_scores(s)
-        marks.append(time.perf_counter() - t0)
-    return {"start_s": start, "marks_s": marks, "paragraphs": n_par, "sentences": n_sent}
+    n_par = n_sent = 0
+    for p in paths:
+        text = Path(p).read_text(encoding="utf-8", errors="replace")
+        paragraphs = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()][1:]
+        for para in paragraphs:
+            n_par += 1
+            _ = TextBlob(para).sentiment
+            vader.polarity_scores(para)
+            Counter(words.findall(para.lower()))
+            for s in seg.segment(para):
+                s = s.strip()
+                if s:
+                    n_sent += 1
+                    _ = TextBlob(s).sentiment
+                    vader.polarity_scores(s)
+    wall = time.perf_counter() - t0
+    return {"start_s": start, "compute_s": wall - start, "shutdown_s": 0.0, "wall_s": wall,
+            "paragraphs": n_par, "sentences": n_sent, "articles": len(paths)}
 
 
-def _engine(paths: list[str], engine: str, workers: int) -> dict:
+def _engine(paths: list[str], engine: str, workers: int, start_method: str | None = None) -> dict:
+    """One ``analyze_corpus`` call, as a user makes it: the Dask engine starts (and stops) its
+    own LocalCluster (its workers started by ``start_method``, default: the engine's)."""
     t0 = time.perf_counter()
-    from article_tone.corpus import analyze_corpus, warm_up
+    from article_tone.corpus import analyze_corpus
 
-    client = cluster = None
-    start = {}
-    if engine == "dask":
-        from article_tone.corpus import _client
-
-        client, _ = _client(None, workers)  # the LocalCluster analyze_corpus would start
-        cluster = client.cluster
-        start["cluster_s"] = time.perf_counter() - t0
-        t1 = time.perf_counter()
-        client.run(warm_up)
-        start["warm_up_s"] = time.perf_counter() - t1
-    start_s = time.perf_counter() - t0
-    marks, n_par, n_sent, n_art = [], 0, 0, 0
-    try:
-        for part in _increments(paths):
-            c = analyze_corpus(
-                part,
-                engine=engine,
-                workers=workers if engine == "dask" else None,
-                scheduler=client,
-                progress=False,
-            )
-            n_par, n_sent, n_art = (
-                n_par + len(c.paragraphs),
-                n_sent + len(c.sentences),
-                n_art + len(c.articles),
-            )
-            marks.append(time.perf_counter() - t0)
-    finally:
-        if client is not None:
-            client.close()
-            cluster.close()
+    t_import = time.perf_counter() - t0
+    options = {"start_method": start_method} if start_method else {}
+    c = analyze_corpus(
+        paths, engine=engine, workers=workers if engine == "dask" else None, progress=False,
+        **options,
+    )
+    wall = time.perf_counter() - t0
+    tm = c.timings
     return {
-        "start_s": start_s,
-        **start,
-        "marks_s": marks,
-        "paragraphs": n_par,
-        "sentences": n_sent,
-        "articles": n_art,
+        "start_s": t_import + tm["start"],
+        "import_s": t_import,
+        "cluster_s": tm.get("cluster", 0.0),
+        "warm_up_s": tm.get("warm_up", 0.0),
+        "compute_s": tm["compute"],
+        "shutdown_s": tm.get("shutdown", 0.0),
+        "wall_s": wall,
+        "paragraphs": len(c.paragraphs),
+        "sentences": len(c.sentences),
+        "articles": len(c.articles),
     }
 
 
@@ -214,6 +205,10 @@ def child(args) -> None:
         out = _engine(paths, "pandas", 1)
     elif args.child == "dask":
         out = _engine(paths, "dask", args.workers)
+    elif args.child == "dask1":
+        out = _engine(paths, "dask", 1)
+    elif args.child == "dask_fork":
+        out = _engine(paths, "dask", args.workers, start_method="fork")
     elif args.child == "agreement":
         out = _agreement(Path(args.corpus))
     elif args.child == "profile":
@@ -281,7 +276,8 @@ def _run_child(name: str, paths_file: Path, corpus: Path, workers: int) -> dict:
         raise SystemExit(f"benchmark {name} failed (exit {proc.returncode}):\n{err[-3000:]}")
     res = json.loads(lines[-1][len("RESULT ") :])
     res.update({"process_wall_s": wall, "peak_rss_mb": peak[0] / 2**20})
-    print(f"  {name}: {wall:.1f} s, peak RSS {peak[0] / 2**20:.0f} MB", file=sys.stderr)
+    what = f"{name}, {res['articles']:,} articles" if "articles" in res else name
+    print(f"  {what}: {wall:.1f} s, peak RSS {peak[0] / 2**20:.0f} MB", file=sys.stderr)
     return res
 
 
@@ -301,12 +297,17 @@ def _fmt_table(header: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
-def _linearity(marks: list[float], start: float, words: list[int]) -> float:
-    """Slope fit of (compute time) against words; returns R^2 of a straight line through them."""
+def _median_run(runs: list[dict]) -> dict:
+    """The run with the median wall time (the lower middle one for an even count)."""
+    return sorted(runs, key=lambda r: r["process_wall_s"])[(len(runs) - 1) // 2]
+
+
+def _linearity(words: list[int], seconds: list[float]) -> float:
+    """R² of a straight line through (words, seconds)."""
     import numpy as np
 
     x = np.array(words, float)
-    y = np.array(marks, float) - start
+    y = np.array(seconds, float)
     a, b = np.polyfit(x, y, 1)
     pred = a * x + b
     ss = ((y - y.mean()) ** 2).sum()
@@ -315,67 +316,89 @@ def _linearity(marks: list[float], start: float, words: list[int]) -> float:
 
 def report(res: dict) -> str:
     m, w = res["methods"], res["words"]
-    naive, pandas, dask = m["naive"], m["pandas"], m["dask"]
-    wall = {k: v["marks_s"][-1] for k, v in m.items()}
-    rows = []
+    runs = res["whole"]
+    full = {k: _median_run(v) for k, v in runs.items()}  # the whole corpus, one call each
+    naive, pandas, dask = full["naive"], full["pandas"], full["dask"]
+    wall = {k: v["process_wall_s"] for k, v in full.items()}  # what `time` would show
+    n_workers = res["workers"]
     labels = {
         "naive": "naive loop (1 core)",
         "pandas": "pandas engine, 1 worker",
-        "dask": f"Dask engine, {res['workers']} workers",
+        "dask": f"Dask engine, {n_workers} workers",
+        "dask1": "Dask engine, 1 worker",
+        "dask_fork": f"Dask engine, {n_workers} workers, started by fork",
     }
-    for k in ("naive", "pandas", "dask"):
-        v = m[k]
+    rows = []
+    for k in HEADLINE:
+        v = full[k]
+        walls = sorted(r["process_wall_s"] for r in runs[k])
         rows.append(
             [
                 labels[k],
-                f"{wall[k]:.1f}",
+                f"**{wall[k]:.1f}**",
+                f"{walls[0]:.1f}–{walls[-1]:.1f}",
                 f"{v['start_s']:.1f}",
-                f"{wall[k] - v['start_s']:.1f}",
+                f"{v['compute_s']:.1f}",
+                f"{v['wall_s'] - v['start_s'] - v['compute_s']:.1f}",
+                f"{v['process_wall_s'] - v['wall_s']:.1f}",
                 f"{w[-1] / wall[k]:,.0f}",
-                f"{v['peak_rss_mb']:.0f}",
-                " / ".join(f"{t:.1f}" for t in v["marks_s"]),
+                f"{max(r['peak_rss_mb'] for r in runs[k]):.0f}",
             ]
         )
-    header = [
-        "method",
-        "wall s",
-        "start-up s",
-        "compute s",
-        "words/s",
-        "peak RSS MB",
-        "cumulative s at 1/8 · 1/4 · 1/2 · all",
+    n_runs = len(runs["naive"])
+    header = ["method", "wall s (median)", f"range of {n_runs} run{'s' if n_runs > 1 else ''}",
+              "start-up s", "compute s", "shutdown + assembly s", "interpreter start + exit s",
+              "words/s", "peak RSS MB"]
+    growth = [
+        [labels[k]]
+        + [f"{r['process_wall_s']:.1f} ({r['compute_s']:.1f})" for r in m[k]]
+        + [f"{1e6 * (m[k][-1]['compute_s'] - m[k][0]['compute_s']) / (w[-1] - w[0]):.1f}"]
+        for k in GROWTH
     ]
     speed_naive = wall["naive"] / wall["dask"]
-    speed_workers = wall["pandas"] / wall["dask"]
-    peak = max(v["peak_rss_mb"] for v in m.values())
-    r2 = {k: _linearity(v["marks_s"], v["start_s"], w) for k, v in m.items()}
+    speed_pandas = wall["pandas"] / wall["dask"]
+    speed_workers = wall["dask1"] / wall["dask"]
+    peak = max(r["peak_rss_mb"] for v in list(m.values()) + list(runs.values()) for r in v)
+    r2 = {k: _linearity(w, [r["compute_s"] for r in v]) for k, v in m.items()}
     checks = [
         [
-            "whole corpus, Dask, 2 workers, wall (start-up included)",
+            f"whole corpus, Dask, {n_workers} workers, wall (start-up included)",
             f"≤ {TARGETS['dask_wall_s']:.0f} s",
             f"{wall['dask']:.1f} s",
             wall["dask"] <= TARGETS["dask_wall_s"],
         ],
         [
-            "speed-up over naive",
+            "speed-up over naive (wall)",
             f"≥ {TARGETS['speedup_vs_naive']:.1f}x",
-            f"{speed_naive:.2f}x",
+            f"{speed_naive:.3f}x",
             speed_naive >= TARGETS["speedup_vs_naive"],
         ],
         [
-            "Dask 2 workers over pandas 1 worker",
-            f"≥ {TARGETS['dask_vs_pandas']:.1f}x",
-            f"{speed_workers:.2f}x",
-            speed_workers >= TARGETS["dask_vs_pandas"],
+            f"Dask {n_workers} workers over Dask 1 worker (wall; the same engine)",
+            f"≥ {TARGETS['workers_speedup']:.1f}x",
+            f"{speed_workers:.3f}x",
+            speed_workers >= TARGETS["workers_speedup"],
         ],
         [
-            "Dask 2 workers over pandas 1 worker, compute only",
+            f"Dask {n_workers} workers over the pandas engine in one process (wall)",
+            f"≥ {TARGETS['workers_speedup']:.1f}x",
+            f"{speed_pandas:.3f}x",
+            speed_pandas >= TARGETS["workers_speedup"],
+        ],
+        [
+            "the same with workers started by fork (not the default)",
+            f"≥ {TARGETS['workers_speedup']:.1f}x",
+            f"{wall['pandas'] / wall['dask_fork']:.3f}x",
+            wall["pandas"] / wall["dask_fork"] >= TARGETS["workers_speedup"],
+        ],
+        [
+            f"Dask {n_workers} workers over the pandas engine, compute only",
             "(for reference)",
-            f"{(wall['pandas'] - pandas['start_s']) / (wall['dask'] - dask['start_s']):.2f}x",
+            f"{pandas['compute_s'] / dask['compute_s']:.3f}x",
             "",
         ],
         [
-            "peak RSS, any method",
+            "peak RSS, any method and size",
             f"≤ {TARGETS['peak_rss_mb']:.0f} MB",
             f"{peak:.0f} MB",
             peak <= TARGETS["peak_rss_mb"],
@@ -394,18 +417,23 @@ def report(res: dict) -> str:
         f"Written by `make bench` (`python -m benchmarks.run`) on {res['date']}, {res['machine']}. "
         f"Corpus: `{res['corpus']}`, {res['articles']:,} articles, "
         f"{w[-1]:,} words in body paragraphs. "
-        "Each method runs in a fresh process: imports, Dask cluster start and worker warm-up count "
-        "in its wall time. Fractions are cumulative over a shuffled article order "
-        f"({', '.join(f'{n:,}' for n in w)} words).",
+        "Each run is one call in a fresh process, timed from the interpreter's start to its "
+        "exit (what `time` shows): imports, the Dask cluster's start, worker warm-up and "
+        "shutdown all count. The Dask engine starts its workers with the "
+        f"`{res.get('start_method', 'forkserver')}` method (its default) unless a row says "
+        "otherwise.",
         "",
         "**These numbers are noisy when other jobs share the CPU; re-run `make bench` on a quiet "
         "machine before quoting them.**",
         "",
+        "## The whole corpus",
+        "",
         _fmt_table(header, rows),
         "",
-        f"Dask start-up: cluster {dask.get('cluster_s', 0):.1f} s + worker warm-up (imports, "
-        f"analyzers) {dask.get('warm_up_s', 0):.1f} s. "
-        f"Naive counts {naive['paragraphs']:,} paragraphs "
+        "Each row is the median of the runs (by wall time). "
+        f"Start-up: importing the package {pandas['import_s']:.1f} s; for Dask also the cluster "
+        f"{dask['cluster_s']:.1f} s and the workers' warm-up (imports, analyzers) "
+        f"{dask['warm_up_s']:.1f} s. Naive counts {naive['paragraphs']:,} paragraphs "
         f"and {naive['sentences']:,} sentences; "
         f"the engines {pandas['paragraphs']:,} paragraphs and "
         f"{pandas['sentences']:,} sentences.",
@@ -413,6 +441,16 @@ def report(res: dict) -> str:
         "## Targets",
         "",
         _fmt_table(["target", "goal", "measured", ""], checks),
+        "",
+        "## Growth with corpus size",
+        "",
+        "The first 1/8, 1/4, 1/2 and all of the shuffled articles "
+        f"({', '.join(f'{n:,}' for n in w)} words), each one call in a fresh process: wall "
+        "seconds, compute seconds in brackets, and the marginal cost per 1,000 words.",
+        "",
+        _fmt_table(
+            ["method", "1/8", "1/4", "1/2", "all", "compute ms per 1,000 words"], growth
+        ),
     ]
     ag = res.get("agreement")
     if ag:
@@ -463,6 +501,7 @@ def main(argv=None) -> int:
     ap.add_argument("--corpus", default=None, help="corpus folder (default ../shared/corpora/bbc)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--quick", action="store_true", help="a quarter of the corpus (a smoke test)")
+    ap.add_argument("--repeats", type=int, default=3, help="whole-corpus runs per method")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--paths", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -488,13 +527,25 @@ def main(argv=None) -> int:
     load_start = os.getloadavg()[0]  # other jobs on the machine skew every number below
     t0 = time.perf_counter()
     try:
-        words = [_count_words(part) for part in _increments(paths)]
-        words = [sum(words[: i + 1]) for i in range(len(words))]
+        sizes = [round(f * len(paths)) for f in FRACTIONS]
+        per_article = [_count_words([p]) for p in paths]
+        words = [sum(per_article[:n]) for n in sizes]
         print(f"benchmarking {len(paths):,} articles, {words[-1]:,} words:", file=sys.stderr)
-        methods = {
-            name: _run_child(name, paths_file, corpus, args.workers)
-            for name in ("naive", "pandas", "dask")
-        }
+        # The whole corpus, REPEATS times per method, interleaved so that a slow spell of the
+        # machine does not fall on one method only; the median run represents the method.
+        paths_file.write_text(json.dumps(paths))
+        whole: dict[str, list[dict]] = {name: [] for name in HEADLINE}
+        for _ in range(args.repeats):
+            for name in HEADLINE:
+                whole[name].append(_run_child(name, paths_file, corpus, args.workers))
+        # Growth: the smaller fractions once each, the whole corpus from the runs above.
+        methods = {}
+        for name in GROWTH:
+            methods[name] = []
+            for n in sizes[:-1]:
+                paths_file.write_text(json.dumps(paths[:n]))
+                methods[name].append(_run_child(name, paths_file, corpus, args.workers))
+            methods[name].append(_median_run(whole[name]))
         paths_file.write_text(json.dumps(paths[:: max(1, len(paths) // 160)]))
         profile = _run_child("profile", paths_file, corpus, args.workers)
         agreement = (
@@ -514,8 +565,10 @@ def main(argv=None) -> int:
         "corpus": str(corpus),
         "articles": len(paths),
         "workers": args.workers,
+        "start_method": _default_start_method(),
         "words": words,
         "methods": methods,
+        "whole": whole,
         "profile": profile,
         "agreement": agreement,
         "scoring": scoring,
