@@ -15,7 +15,7 @@ import pandas as pd
 from pandas.api.extensions import ExtensionDtype
 
 from .article import Article, arrays_frame, frame_arrays, load_article
-from .sentiment import score_article_texts
+from .sentiment import lexicon_name_phrases, score_article_texts
 from .terms import term_counts
 from .text import split_sentences
 from .tone import context_table, topic_tone
@@ -92,6 +92,7 @@ def analyze(
     paragraphs = article._paragraphs  # read only (the tables below are new frames)
     sentences = split_sentences(article)
     lexicon = load_lexicon(topics)
+    names = lexicon_name_phrases(lexicon)  # multi-word names: masked in scores, one term each
     mentions = topic_mentions(article, sentences, lexicon)
     # Mention contexts are cut before scoring, so that every text of the article (paragraphs,
     # sentences, contexts) is scored in one pass and one calibrated-tone batch.
@@ -101,6 +102,7 @@ def analyze(
         sentences,
         [] if contexts is None else contexts["context"].tolist(),
         drivers=drivers,
+        phrases=names,
     )
     per_para = Counter(sentences["para_no"].tolist())
     texts = paragraphs["text"].tolist()
@@ -121,7 +123,7 @@ def analyze(
         sent_scores,
         {"topics": topics_column(sentences, mentions, lexicon, ("para_no", "sent_no"))},
     )
-    terms = term_counts(paragraphs)
+    terms = term_counts(paragraphs, names)
     if contexts is not None:
         contexts = _with_columns(contexts, ctx_scores)
     tone = topic_tone(article, paragraphs, sentences, mentions, lexicon.keys, contexts=contexts)

@@ -92,7 +92,6 @@ def name_phrases(topics_file: str | None = None) -> tuple[tuple[str, ...], ...]:
     multi-word string of the topic lexicon (``data/topics.toml`` by default; skipped if absent)."""
     from .config import TOPICS_FILE
 
-    phrases = set(NAME_PHRASES)
     path = TOPICS_FILE if topics_file is None else topics_file
     try:
         import tomllib
@@ -112,7 +111,23 @@ def name_phrases(topics_file: str | None = None) -> tuple[tuple[str, ...], ...]:
         elif isinstance(obj, str):
             yield obj
 
-    for s in walk(lexicon):
+    return _name_phrases_of(tuple(walk(lexicon)))
+
+
+def lexicon_name_phrases(lexicon) -> tuple[tuple[str, ...], ...]:
+    """:func:`name_phrases` of a loaded :class:`~article_tone.topics.Lexicon` (its labels, terms
+    and patterns: every string its file holds), so an analysis with ``--topics FILE`` knows that
+    file's names without reading it again."""
+    strings = tuple(
+        s for t in lexicon for s in (t.label, *t.terms, *(p.pattern for p in t.patterns))
+    )
+    return _name_phrases_of(strings)
+
+
+@lru_cache(maxsize=8)
+def _name_phrases_of(strings: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    phrases = set(NAME_PHRASES)
+    for s in strings:
         words = s.split()
         if (
             2 <= len(words) <= 5
@@ -690,8 +705,14 @@ class Scored:
     flags: list[bool]
 
 
-def score_text(text: str, starts: Sequence[int] = (0,), _tokens=None) -> Scored:
-    """Score one text; ``starts`` are the token positions where its sentences begin.
+def score_text(
+    text: str,
+    starts: Sequence[int] = (0,),
+    _tokens=None,
+    phrases: tuple[tuple[str, ...], ...] | None = None,
+) -> Scored:
+    """Score one text; ``starts`` are the token positions where its sentences begin; ``phrases``
+    the multi-word names whose words are masked (default :func:`name_phrases`).
     (``_tokens``: :func:`_pattern_tokens` of ``text`` when the caller already has them.)"""
     tokens, chunk_of, exact, words = _pattern_tokens(text) if _tokens is None else _tokens
     a = assess(words)
@@ -702,7 +723,7 @@ def score_text(text: str, starts: Sequence[int] = (0,), _tokens=None) -> Scored:
         pol, subj = tuple(_textblob_sentiment()(str(text)))
     in_lex = _pattern_lexicon()[0]
     flags = _entity_flags(
-        tokens, words, starts, None, [k for k, w in enumerate(words) if w in in_lex]
+        tokens, words, starts, phrases, [k for k, w in enumerate(words) if w in in_lex]
     )
     if any(flags):
         masked = [_MASK if f else w for w, f in zip(words, flags, strict=True)]
@@ -712,11 +733,11 @@ def score_text(text: str, starts: Sequence[int] = (0,), _tokens=None) -> Scored:
     return Scored(pol, subj, pol_m, vader_scores(text), tokens, chunk_of, a, flags)
 
 
-def _score_unique(texts: list[str]) -> dict[str, Scored]:
+def _score_unique(texts: list[str], phrases=None) -> dict[str, Scored]:
     out: dict[str, Scored] = {}
     for t in texts:
         if t not in out:
-            out[t] = score_text(t)
+            out[t] = score_text(t, phrases=phrases)
     return out
 
 
@@ -818,12 +839,15 @@ def score_article_texts(
     extra: Sequence[str],
     tone: bool = True,
     drivers: bool = True,
+    phrases: tuple[tuple[str, ...], ...] | None = None,
 ):
     """:func:`score_article`, plus the scores of ``extra`` texts (e.g. mention contexts) as
     :func:`score_sentences` gives them: ``(paragraph_scores, sentence_scores, drivers,
     extra_scores)``. Every text is scored once, and the calibrated ``tone`` of all of them
     comes from one batch. ``drivers=False`` skips the drivers table (corpus mode never writes
-    it): the third item is then an empty frame with :data:`DRIVER_COLUMNS` and their dtypes."""
+    it): the third item is then an empty frame with :data:`DRIVER_COLUMNS` and their dtypes.
+    ``phrases``: the multi-word names to mask (default :func:`name_phrases`; an analysis passes
+    those of its topic lexicon, :func:`lexicon_name_phrases`)."""
     ptexts = [str(t) for t in paragraphs["text"]]
     stexts = [str(t) for t in sentences["text"]]
     etexts = [str(t) for t in extra]
@@ -832,7 +856,7 @@ def score_article_texts(
         sentences["para_no"].tolist(), sentences["sent_no"].tolist(), stexts, strict=True
     ):
         sent_by_para.setdefault(int(pn), []).append((int(sn), t))
-    scored_s = _score_unique(stexts)
+    scored_s = _score_unique(stexts, phrases)
     pscored, rows = [], []
     for pn, text in zip(paragraphs["para_no"].tolist(), ptexts, strict=True):
         pn = int(pn)
@@ -842,14 +866,16 @@ def score_article_texts(
         if (not starts or starts == [0]) and text in scored_s:
             sc = scored_s[text]  # one sentence: scored exactly as that sentence was
         else:
-            sc = score_text(text, starts=starts if starts else (0,), _tokens=toks)
+            sc = score_text(
+                text, starts=starts if starts else (0,), _tokens=toks, phrases=phrases
+            )
         pscored.append(sc)
         if drivers:
             rows.extend(_driver_rows(pn, sc, sents, starts))
     driver_table = rows_frame(DRIVER_COLUMNS, rows, _DRIVER_DTYPES)
     for t in etexts:
         if t not in scored_s:
-            scored_s[t] = score_text(t)
+            scored_s[t] = score_text(t, phrases=phrases)
     ss = [scored_s[t] for t in stexts]
     es = [scored_s[t] for t in etexts]
     # one tone batch for every text of the article
@@ -1063,6 +1089,7 @@ __all__ = [
     "drivers",
     "entity_flags",
     "entity_share",
+    "lexicon_name_phrases",
     "name_phrases",
     "pattern_tokens",
     "score_article",

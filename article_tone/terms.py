@@ -256,13 +256,17 @@ def tokenize(
     return out
 
 
-def term_counts(paragraphs: pd.DataFrame) -> pd.DataFrame:
+def term_counts(
+    paragraphs: pd.DataFrame, phrases: tuple[tuple[str, ...], ...] | None = None
+) -> pd.DataFrame:
     """The ``terms`` table: ``para_no``, ``term``, ``count`` (each term once per paragraph, in
-    order of first appearance)."""
+    order of first appearance). ``phrases``: the multi-word names kept as one term (default
+    those of ``data/topics.toml``; an analysis passes those of its topic lexicon)."""
     from .article import rows_frame
+    from .sentiment import _phrase_index
 
     rows = []
-    ph = _phrases()
+    ph = _phrases() if phrases is None else _phrase_index(phrases)[0]
     for pn, text in zip(paragraphs["para_no"].tolist(), paragraphs["text"].tolist(), strict=True):
         for term, c in Counter(tokenize(str(text), ph)).items():
             rows.append((int(pn), term, c))
@@ -349,10 +353,17 @@ def bigrams(source, n: int | None = 20) -> pd.DataFrame:
     ``bigram`` ("regime change"), ``count``, ``paragraphs``; the ``n``
     most frequent, ties alphabetical."""
     paragraphs = source.paragraphs if hasattr(source, "paragraphs") else source
+    lexicon = getattr(source, "lexicon", None)  # an Analysis: the names of its topic lexicon
+    if lexicon is not None:
+        from .sentiment import _phrase_index, lexicon_name_phrases
+
+        ph = _phrase_index(lexicon_name_phrases(lexicon))[0]
+    else:
+        ph = _phrases()
     counts: Counter = Counter()
     where: dict[str, set] = {}
     for pn, text in zip(paragraphs["para_no"], paragraphs["text"], strict=True):
-        toks = tokenize(str(text), breaks=True)
+        toks = tokenize(str(text), ph, breaks=True)
         for a, b in zip(toks, toks[1:], strict=False):
             if _BREAK in (a, b):
                 continue

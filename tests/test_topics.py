@@ -268,3 +268,24 @@ def test_article_without_topics():
     assert len(a.topic_mentions) == 0 and list(a.topic_mentions.columns)[:2] == ["topic", "para_no"]
     assert len(a.topic_tone) == 0
     assert a.paragraphs["topics"].tolist() == [""]
+
+
+def test_names_of_a_custom_lexicon_are_masked_and_kept_whole(tmp_path):
+    from article_tone import analyze, parse_text
+    from article_tone.terms import bigrams
+
+    lexicon = tmp_path / "valleys.toml"
+    lexicon.write_text('[valley]\nlabel = "Valley"\nterms = ["Happy Valley"]\n', encoding="utf-8")
+    article = parse_text(
+        "Valleys\n\nTalks about the happy valley went badly. The happy valley council met.\n"
+    )
+    default, custom = analyze(article), analyze(article, topics=lexicon)
+    happy = custom.drivers[custom.drivers["word"] == "happy"]
+    assert len(happy) == 2 and happy["in_entity"].all()  # a name here, not an opinion
+    assert not default.drivers.loc[default.drivers["word"] == "happy", "in_entity"].any()
+    assert custom.paragraphs["polarity"].equals(default.paragraphs["polarity"])
+    masked = [a.paragraphs["polarity_masked"].iloc[0] for a in (custom, default)]
+    assert masked[0] < masked[1]  # "happy" no longer lifts the masked polarity
+    assert custom.terms.set_index("term").loc["happy valley", "count"] == 2
+    assert "happy valley" not in set(default.terms["term"])
+    assert "happy valley council" in set(bigrams(custom)["bigram"])
