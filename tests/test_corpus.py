@@ -28,7 +28,7 @@ from article_tone.corpus import (
     write_corpus,
 )
 from article_tone.errors import ArticleError
-from article_tone.text import _fast_starts, _pysbd_starts, sentence_spans
+from article_tone.text import sentence_spans
 
 
 @pytest.fixture(scope="module")
@@ -208,39 +208,6 @@ def test_bbc_politics_engines_agree(bbc_dir):
 
 # ------------------------------------------------------------------------------------------
 # The fast sentence splitter gives pysbd's boundaries exactly, or defers to pysbd
-
-
-@pytest.mark.parametrize(
-    "text, n",
-    [
-        ('He left. "We won," she said. "It is over." Then they went home.', 4),
-        ("Sales rose 3.5% to £1.2bn (about $2bn). Profits fell.", 2),
-        ('The firm (AOL) lost money. "Bad news." It said so.', 3),
-        ('He said "it is a deal". Others disagreed.', 2),
-        ('"We are going." She said more.', 2),
-        ("Is it over? Nobody knows. Yes!", 3),
-    ],
-)
-def test_fast_path_cases(text, n):
-    starts = _fast_starts(text)
-    assert starts is not None
-    assert starts == _pysbd_starts(text)
-    assert len(starts) == n
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "It was fine.. Then it was not.",  # two periods
-        "They fought in World War I. But the BBC said no.",  # "I." may split again
-        "The U.S. and Russia met. Talks went on.",  # multi-period abbreviation
-        "Great!! Then it ended.",  # double punctuation
-        "First line.\nSecond line.",  # line break
-        "Items: 1. one 2. two. Done.",  # numbered list
-    ],
-)
-def test_fast_path_defers_to_pysbd(text):
-    assert _fast_starts(text) is None
 
 
 _ATOMS = [

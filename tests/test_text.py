@@ -49,6 +49,13 @@ def test_sentences_keep_every_character(raw):
 # takes the fast path and gives pysbd's boundaries exactly.
 
 _FAST_CASES = [
+    # plain paragraphs: quotes, parentheses, numbers, "?" and "!"
+    ('He left. "We won," she said. "It is over." Then they went home.', 4),
+    ("Sales rose 3.5% to £1.2bn (about $2bn). Profits fell.", 2),
+    ('The firm (AOL) lost money. "Bad news." It said so.', 3),
+    ('He said "it is a deal". Others disagreed.', 2),
+    ('"We are going." She said more.', 2),
+    ("Is it over? Nobody knows. Yes!", 3),
     # single quotes: pysbd hides the punctuation between them (BetweenPunctuation)
     ("Overbooking can lead to 'bumping' - a passenger is moved. It hurts.", 2),
     ("He said 'no. Never' today. Then he left.", 2),
@@ -99,6 +106,9 @@ def test_fast_path_models_more_of_pysbd(text, n):
         "See pp.7 The end.",  # a period between a word and a number may be a reference
         "The firm (see (the) note) grew. It rose.",  # nested parentheses
         "e.g. this. And this.",  # dotted abbreviations are searched as patterns by pysbd
+        "The U.S. and Russia met. Talks went on.",  # multi-period abbreviation
+        "First line.\nSecond line.",  # line break
+        "Items: 1. one 2. two. Done.",  # numbered list
     ],
 )
 def test_fast_path_still_defers(text):
