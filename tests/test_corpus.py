@@ -3,9 +3,11 @@ exactly, bad files skipped and reported; and the fast sentence splitter agreeing
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import subprocess
 import sys
+import textwrap
 
 import pandas as pd
 import pandas.testing as pdt
@@ -24,6 +26,7 @@ from article_tone.corpus import (
     describe_spread,
     extreme_articles,
     find_articles,
+    guided_chunks,
     topic_spread,
     write_corpus,
 )
@@ -68,11 +71,28 @@ def test_chunked_keeps_order_and_everything():
     chunks = chunked(items, 4)
     assert len(chunks) == 4 and sum(chunks, []) == items
     assert chunked([], 3) == [] and chunked([1], 8) == [[1]]
-    weights = [10, 1, 1, 1, 1, 1, 1, 1, 1, 2]  # 20 in all
-    by_weight = chunked(list(range(10)), 2, weights)
-    assert by_weight == [[0], [1, 2, 3, 4, 5, 6, 7, 8, 9]]
-    assert sum(chunked(items, 5, [1] * 23), []) == items
-    assert chunked(items, 3, [0] * 23) == chunked(items, 3)  # no weight: by count
+    assert [len(c) for c in chunked(items, 5)] == [5, 5, 5, 5, 3]
+
+
+def test_guided_chunks_shrink_as_the_work_runs_out():
+    items = list(range(1000))
+    chunks = guided_chunks(items, workers=2)
+    assert sum(chunks, []) == items  # everything, in order
+    sizes = [len(c) for c in chunks]
+    # each chunk is 1/(4 x 2) of what is left: 125, 110, 96, ... down to the floor, 1000/64
+    assert sizes[:3] == [125, 110, 96]
+    assert all(a >= b for a, b in zip(sizes, sizes[1:], strict=False))  # they never grow
+    assert min(sizes[:-1]) == 16 and sizes[-1] <= 16
+    # by weight: a heavy item makes a chunk on its own
+    weights = [500] + [1] * 99
+    heavy = guided_chunks(list(range(100)), 1, weights)
+    assert heavy[0] == [0] and sum(heavy, []) == list(range(100))
+    # never more than max_items, and no weight at all means by count
+    assert max(len(c) for c in guided_chunks(items, 1, max_items=50)) == 50
+    assert guided_chunks(items, 2, [0] * 1000) == chunks
+    assert guided_chunks([], 2) == [] and guided_chunks([7], 8) == [[7]]
+    with pytest.raises(ValueError, match="3 weights for 2 items"):
+        guided_chunks([1, 2], 1, [1, 1, 1])
 
 
 def test_corpus_tables_are_the_article_tables_with_a_key(pandas_result, small_corpus):
@@ -121,6 +141,31 @@ def test_engines_give_identical_tables(pandas_result, small_corpus, start_method
     assert t["start"] == pytest.approx(t["cluster"] + t["warm_up"])
     for name, table in pandas_result.tables().items():
         pdt.assert_frame_equal(table, dask_result.tables()[name], check_exact=True, obj=name)
+
+
+@pytest.mark.skipif(
+    "forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server here"
+)
+def test_workers_forked_from_the_fork_server_start_with_the_analyzers_built():
+    # In a fresh process, as a user's first call: the fork server imports the pipeline and
+    # builds the analyzers before it forks the worker, which has them before any warm-up.
+    code = textwrap.dedent(
+        """
+        from article_tone import corpus
+        corpus._start_fork_server()
+        client, _ = corpus._client(None, 1, "forkserver")
+        try:
+            print(list(client.run(lambda: corpus._lexicon.cache_info().currsize).values()))
+        finally:
+            client.close()
+            client.cluster.close()
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[1]"  # the default lexicon, read in the fork server
 
 
 def test_unknown_start_method_is_refused_before_any_work(small_corpus):
