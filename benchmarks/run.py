@@ -15,7 +15,9 @@ own. The headline is the whole corpus in one call. Growth with corpus size: the 
 shuffled (fixed seed) and the first 1/8, 1/4, 1/2 and all of them are each run in a fresh child;
 a straight line through (words, compute seconds) says whether the cost is linear. Peak RSS is
 sampled (every 50 ms) over the child and all its descendants (the Dask workers, nanny and
-scheduler included), summed.
+scheduler included), summed. The whole corpus runs ``--repeats`` times per method (default 5),
+the methods interleaved; before each round and at the end a fixed pure-Python loop is timed, to
+show the machine's speed and how far it drifted during the run.
 
 Also measured: agreement of the fast sentence splitter with pysbd over every BBC paragraph, where
 the time of one article goes (cProfile of ``analyze``'s direct callees on a sample), and, when
@@ -266,11 +268,20 @@ def _run_child(name: str, paths_file: Path, corpus: Path, workers: int) -> dict:
             peak[0] = max(peak[0], _tree_rss(ps))
             time.sleep(0.05)
 
+    exited = []
+
+    def wait():  # the moment the child exits, as `time` sees it: a Dask fork server it started
+        proc.wait()  # still holds its stdout for ~0.3 s while it shuts down, after that
+        exited.append(time.perf_counter() - t0)
+
     th = threading.Thread(target=sample, daemon=True)
     th.start()
+    waiter = threading.Thread(target=wait, daemon=True)
+    waiter.start()
     out, err = proc.communicate()
-    wall = time.perf_counter() - t0
+    waiter.join()
     th.join()
+    wall = exited[0]
     lines = [ln for ln in out.splitlines() if ln.startswith("RESULT ")]
     if proc.returncode or not lines:
         raise SystemExit(f"benchmark {name} failed (exit {proc.returncode}):\n{err[-3000:]}")
@@ -312,6 +323,24 @@ def _linearity(words: list[int], seconds: list[float]) -> float:
     pred = a * x + b
     ss = ((y - y.mean()) ** 2).sum()
     return float(1 - ((y - pred) ** 2).sum() / ss) if ss else 1.0
+
+
+def _range_text(values: list[float]) -> str:
+    v = sorted(values)
+    return f"{v[len(v) // 2]:.3f}x ({v[0]:.3f}–{v[-1]:.3f})" if v else "n/a"
+
+
+def _speed_text(res: dict) -> str:
+    ref = res.get("reference_s")
+    if not ref:
+        return ""
+    v = sorted(ref)
+    return (
+        f"Machine: {res.get('cpu', 'unknown CPU')}. Its speed during the run: a fixed "
+        f"pure-Python loop ({REFERENCE_LOOP:,} multiply-adds, timed before each round and at the "
+        f"end) took {v[0]:.2f}–{v[-1]:.2f} s (median {v[len(v) // 2]:.2f} s); compare it before "
+        "comparing these figures with a run on another machine."
+    )
 
 
 def report(res: dict) -> str:
@@ -392,6 +421,12 @@ def report(res: dict) -> str:
             wall["pandas"] / wall["dask_fork"] >= TARGETS["workers_speedup"],
         ],
         [
+            f"Dask {n_workers} workers over Dask 1 worker, round by round (paired)",
+            "(for reference)",
+            _range_text(_paired_ratios(runs, "dask1", "dask")),
+            "",
+        ],
+        [
             f"Dask {n_workers} workers over the pandas engine, compute only",
             "(for reference)",
             f"{pandas['compute_s'] / dask['compute_s']:.3f}x",
@@ -426,14 +461,18 @@ def report(res: dict) -> str:
         "**These numbers are noisy when other jobs share the CPU; re-run `make bench` on a quiet "
         "machine before quoting them.**",
         "",
+        _speed_text(res),
+        "",
         "## The whole corpus",
         "",
         _fmt_table(header, rows),
         "",
         "Each row is the median of the runs (by wall time). "
         f"Start-up: importing the package {pandas['import_s']:.1f} s; for Dask also the cluster "
-        f"{dask['cluster_s']:.1f} s and the workers' warm-up (imports, analyzers) "
-        f"{dask['warm_up_s']:.1f} s. Naive counts {naive['paragraphs']:,} paragraphs "
+        f"{dask['cluster_s']:.1f} s (its fork server imports Dask and the pipeline and builds "
+        "the analyzers while this process imports Dask and starts the scheduler) and the "
+        f"workers' warm-up {dask['warm_up_s']:.2f} s. Naive counts {naive['paragraphs']:,} "
+        "paragraphs "
         f"and {naive['sentences']:,} sentences; "
         f"the engines {pandas['paragraphs']:,} paragraphs and "
         f"{pandas['sentences']:,} sentences.",
@@ -494,6 +533,39 @@ def report(res: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+REFERENCE_LOOP = 3_000_000
+
+
+def _reference_seconds(n: int = REFERENCE_LOOP) -> float:
+    """Seconds for a fixed pure-Python loop: the machine's speed at this moment. Timed before
+    every round and at the end, it shows how far the machine drifted during the run, and lets a
+    reader compare this run with one on another machine."""
+    t = time.perf_counter()
+    s = 0
+    for i in range(n):
+        s += i * i
+    return time.perf_counter() - t
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _paired_ratios(runs: dict[str, list[dict]], slow: str, fast: str) -> list[float]:
+    """``slow``'s wall over ``fast``'s, round by round: each pair ran minutes apart, so a slow
+    spell of the machine falls on both."""
+    return [
+        a["process_wall_s"] / b["process_wall_s"]
+        for a, b in zip(runs[slow], runs[fast], strict=True)
+    ]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m benchmarks.run", description=__doc__.splitlines()[0]
@@ -501,7 +573,7 @@ def main(argv=None) -> int:
     ap.add_argument("--corpus", default=None, help="corpus folder (default ../shared/corpora/bbc)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--quick", action="store_true", help="a quarter of the corpus (a smoke test)")
-    ap.add_argument("--repeats", type=int, default=3, help="whole-corpus runs per method")
+    ap.add_argument("--repeats", type=int, default=5, help="whole-corpus runs per method")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--paths", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -535,9 +607,12 @@ def main(argv=None) -> int:
         # machine does not fall on one method only; the median run represents the method.
         paths_file.write_text(json.dumps(paths))
         whole: dict[str, list[dict]] = {name: [] for name in HEADLINE}
+        reference = []
         for _ in range(args.repeats):
+            reference.append(_reference_seconds())
             for name in HEADLINE:
                 whole[name].append(_run_child(name, paths_file, corpus, args.workers))
+        reference.append(_reference_seconds())
         # Growth: the smaller fractions once each, the whole corpus from the runs above.
         methods = {}
         for name in GROWTH:
@@ -562,6 +637,8 @@ def main(argv=None) -> int:
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}, "
         f"load average {load_start:.1f} at the start and {os.getloadavg()[0]:.1f} at the end",
+        "cpu": _cpu_model(),
+        "reference_s": reference,
         "corpus": str(corpus),
         "articles": len(paths),
         "workers": args.workers,
