@@ -413,9 +413,10 @@ def _start_fork_server() -> None:
     and the workers forked from it start with the analyzers built, instead of each building them
     again (on 2 cores the Dask engine starts ~0.6 s sooner). It returns at once; the server
     answers when its imports are done. A fork server already running in this process (from an
-    earlier cluster) is used as it is.
+    earlier cluster) is used as it is. Where the platform has no fork server, it does nothing.
     """
-    import multiprocessing
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
     from multiprocessing import forkserver
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(list(FORK_SERVER_PRELOAD))
@@ -527,12 +528,7 @@ def analyze_corpus(
         )
     if isinstance(paths_or_folder, (str, Path)) and not Path(paths_or_folder).exists():
         raise ArticleError(paths_or_folder, "no such file or folder")
-    if (
-        engine == "dask"
-        and scheduler is None
-        and start_method == "forkserver"
-        and "forkserver" in multiprocessing.get_all_start_methods()
-    ):
+    if engine == "dask" and scheduler is None and start_method == "forkserver":
         _start_fork_server()  # first: it imports while this process reads the lexicon and files
     topics = str(topics) if topics is not None else None
     _lexicon(topics)  # a bad lexicon fails here, once, not once per article
