@@ -37,6 +37,9 @@ from .errors import ArticleError
 
 BLOCK_KINDS = ("section", "dateline", "headline", "byline", "editor_note", "body", "caption", "footer")
 BLOCK_COLUMNS = ["block_id", "kind", "para_no", "start", "end", "text"]
+BLOCK_DTYPES = ("int64", "object", "Int64", "int64", "int64", "object")
+PARAGRAPH_COLUMNS = ["para_no", "start", "end", "text"]
+PARAGRAPH_DTYPES = ("int64", "int64", "int64", "object")
 MAX_BYTES = 50_000_000
 """Refuse files above this size: an article, or even 500 joined, is far smaller."""
 
@@ -337,10 +340,18 @@ class Article:
     sha256: str
     text: str
     meta: dict
-    blocks: pd.DataFrame = field(repr=False)
+    block_rows: tuple[tuple, ...] = field(repr=False)
+    """One ``(block_id, kind, para_no, start, end, text)`` tuple per block (``para_no`` None
+    outside the body): the ``blocks`` table as rows, from which the tables are built."""
     encoding: str = "utf-8"
     newline: str = "lf"
     warnings: tuple[str, ...] = ()
+
+    @cached_property
+    def blocks(self) -> pd.DataFrame:
+        """The ``blocks`` table (see the module docstring), built on first use: corpus mode
+        reads :attr:`block_rows` and never needs it."""
+        return rows_frame(BLOCK_COLUMNS, self.block_rows, BLOCK_DTYPES)
 
     @property
     def paragraphs(self) -> pd.DataFrame:
@@ -348,16 +359,14 @@ class Article:
         return self._paragraphs.copy()
 
     @cached_property
+    def paragraph_rows(self) -> tuple[tuple[int, int, int, str], ...]:
+        """``(para_no, start, end, text)`` of each body block, in order."""
+        return tuple((r[2], r[3], r[4], r[5]) for r in self.block_rows if r[1] == "body")
+
+    @cached_property
     def _paragraphs(self) -> pd.DataFrame:
         """Built once per article (``blocks`` is never changed in place); callers get copies."""
-        b = frame_arrays(self.blocks)
-        body = b["kind"] == "body"
-        return arrays_frame({
-            "para_no": b["para_no"][body].to_numpy(dtype="int64"),
-            "start": b["start"][body],
-            "end": b["end"][body],
-            "text": b["text"][body],
-        })
+        return rows_frame(PARAGRAPH_COLUMNS, self.paragraph_rows, PARAGRAPH_DTYPES)
 
     @property
     def name(self) -> str:
@@ -408,8 +417,6 @@ def parse_text(text: str, path: str = "<text>", sha256: str | None = None, encod
         if kind == "body":
             para_no += 1
         rows.append((block_id, kind, para_no if kind == "body" else None, s, e, clean_text(text[s:e])))
-    dtypes = ("int64", "object", "Int64", "int64", "int64", "object")
-    blocks = rows_frame(BLOCK_COLUMNS, rows, dtypes)
     first_text: dict[str, str] = {}
     for _, kind, _, _, _, t in rows:
         first_text.setdefault(kind, t)
@@ -427,7 +434,7 @@ def parse_text(text: str, path: str = "<text>", sha256: str | None = None, encod
         "author": re.sub(r"^By\s+", "", byline) if byline else None,
         "editor_note": _EDITOR_NOTE.sub("", note).strip() if note else None,
     }
-    return Article(path=path, sha256=sha256, text=text, meta=meta, blocks=blocks,
+    return Article(path=path, sha256=sha256, text=text, meta=meta, block_rows=tuple(rows),
                    encoding=encoding, newline=newline, warnings=tuple(warnings))
 
 
@@ -455,7 +462,7 @@ def load_article(path: str | Path) -> Article:
     dec = decode_bytes(data, shown)
     article = parse_text(dec.text, path=_shown_path(p), sha256=hashlib.sha256(data).hexdigest(),
                          encoding=dec.encoding, newline=dec.newline, warnings=dec.warnings)
-    if not (article.blocks["kind"] == "body").any():
+    if not article.paragraph_rows:
         raise ArticleError(shown, "no body paragraph found")
     return article
 

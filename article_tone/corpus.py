@@ -180,37 +180,27 @@ def _lexicon(topics: str | None):
     return load_lexicon(topics)
 
 
-def _tag(table: pd.DataFrame, key) -> pd.DataFrame:
-    """``table`` with the ``article`` key first. Text columns become ``object``, so the dtype of
-    a column never depends on which articles share a chunk (pandas infers ``str`` only when a
-    column has no missing value)."""
-    keys = [key] * len(table) if isinstance(key, str) else key  # one key, or one per row
-    cols = {"article": pd.Series(keys, index=table.index, dtype=object)}
-    for col in table.columns:
-        values = table[col]
-        cols[col] = values.astype(object) if isinstance(values.dtype, pd.StringDtype) else values
-    # One frame from the columns (no copy, no insert): the analysis's tables are not kept.
-    return pd.DataFrame(cols, index=table.index, copy=False)
-
-
-def _article_row(key: str, analysis) -> dict:
-    a = analysis.article
-    meta = a.meta
-    paragraphs = analysis.paragraphs
+def _article_row(key: str, article, paragraphs, sentences) -> dict:
+    """The ``articles`` row of one analysed article (``paragraphs``, ``sentences``: its
+    :class:`~article_tone.pipeline.Table` s): the mean paragraph score of each scorer as pandas' ``Series.mean`` computes it."""
+    meta = article.meta
+    columns = dict(zip(paragraphs.names, paragraphs.values, strict=True))
     row = {
         "article": key,
-        "path": a.path,
-        "sha256": a.sha256,
+        "path": article.path,
+        "sha256": article.sha256,
         "headline": meta.get("headline"),
         "section": meta.get("section"),
         "published": meta["published"].isoformat() if meta.get("published") else None,
         "author": meta.get("author"),
         "n_paragraphs": len(paragraphs),
-        "n_sentences": len(analysis.sentences),
-        "n_words": int(paragraphs["n_words"].sum()) if "n_words" in paragraphs else 0,
+        "n_sentences": len(sentences),
+        "n_words": int(sum(columns["n_words"])),
     }
-    for scorer in _scorers(paragraphs):
-        row[scorer] = float(paragraphs[scorer].mean()) if len(paragraphs) else np.nan
+    for scorer in _scorers_of(paragraphs.names):
+        values = np.asarray(columns[scorer], dtype="float64")
+        # pandas' nanmean: the numpy sum over the column, divided by the count as a float
+        row[scorer] = float(values.sum() / np.float64(len(values))) if len(values) else np.nan
     return row
 
 
@@ -231,6 +221,12 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
+def _scorers_of(columns) -> list[str]:
+    from .tone import SCORERS
+
+    return [s for s in SCORERS if s in columns]
+
+
 def _scorers(table: pd.DataFrame) -> list[str]:
     from .tone import scorers_in
 
@@ -246,15 +242,27 @@ def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(full, ignore_index=True) if len(full) > 1 else full[0].reset_index(drop=True)
 
 
-def _concat_tagged(pairs: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
-    """``_concat([_tag(table, key) for key, table in pairs])``, with the key column and the
-    text dtypes set once on the concatenated table instead of once per article."""
-    full = [(k, t) for k, t in pairs if len(t)]
-    if len(full) < 2:
-        return _concat([_tag(t, k) for k, t in (full or pairs[:1])])
-    body = pd.concat([t for _, t in full], ignore_index=True)
-    keys = np.repeat(np.array([k for k, _ in full], dtype=object), [len(t) for _, t in full])
-    return _tag(body, keys)
+def _chunk_frame(pairs: list[tuple[str, object]]) -> pd.DataFrame:
+    """One DataFrame of the same table of many articles (``(key, Table)`` pairs), with the
+    ``article`` key first: each column joined across the articles, then built once. Text
+    columns are ``object``, whatever the article's own table uses (``str``), so the dtype of a
+    column never depends on which articles share a chunk."""
+    from .article import columns_frame
+
+    first = pairs[0][1]
+    full = [(k, t) for k, t in pairs if len(t)] or [pairs[0]]
+    keys: list[str] = []
+    for k, t in full:
+        keys += [k] * len(t)
+    data: dict[str, Sequence] = {"article": keys}
+    for j, name in enumerate(first.names):
+        parts = [t.values[j] for _, t in full]
+        if any(isinstance(p, np.ndarray) for p in parts):
+            data[name] = np.concatenate([np.asarray(p, dtype=first.dtypes[j]) for p in parts])
+        else:
+            data[name] = [v for p in parts for v in p]
+    dtypes = ["object"] + ["object" if d == "str" else d for d in first.dtypes]
+    return columns_frame(data, dtypes)
 
 
 @contextmanager
@@ -282,14 +290,16 @@ def analyze_chunk(items: Sequence[tuple[str, str]], topics: str | None = None) -
 
 
 def _analyze_chunk(items: Sequence[tuple[str, str]], topics: str | None) -> dict:
-    from .pipeline import analyze
+    from .article import load_article
+    from .pipeline import analysis_tables
 
     lexicon = _lexicon(topics)
-    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
+    parts: dict[str, list[tuple[str, object]]] = {name: [] for name in TABLES}
     rows, skipped = [], []
     for key, path in items:
         try:
-            analysis = analyze(path, topics=lexicon, drivers=False)  # drivers are not written
+            article = load_article(path)
+            tables = analysis_tables(article, lexicon, drivers=False)  # drivers: not written
         except ArticleError as exc:
             skipped.append((key, display_path(path), exc.reason))
             continue
@@ -298,13 +308,14 @@ def _analyze_chunk(items: Sequence[tuple[str, str]], topics: str | None) -> dict
                 (key, display_path(path), f"{type(exc).__name__}: {' '.join(str(exc).split())}")
             )
             continue
-        rows.append(_article_row(key, analysis))
+        rows.append(_article_row(key, article, tables["paragraphs"], tables["sentences"]))
         for name in TABLES:
-            parts[name].append((key, getattr(analysis, name)))
-    out = {name: _concat_tagged(pairs) for name, pairs in parts.items() if pairs}
+            parts[name].append((key, tables[name]))
+    out = {name: _chunk_frame(pairs) for name, pairs in parts.items() if pairs}
     out["articles"] = _frame(rows)
     out["skipped"] = pd.DataFrame(
-        {c: pd.Series([r[i] for r in skipped], dtype=object) for i, c in enumerate(SKIPPED_COLUMNS)}
+        {c: pd.Series([r[i] for r in skipped], dtype=object)
+         for i, c in enumerate(SKIPPED_COLUMNS)}
     )
     out["n"] = len(items)
     return out

@@ -7,19 +7,26 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from pandas.api.extensions import ExtensionDtype
 
-from .article import Article, arrays_frame, frame_arrays, load_article
-from .sentiment import lexicon_name_phrases, score_article_texts
-from .terms import term_counts
-from .text import split_sentences
-from .tone import context_table, topic_tone
-from .topics import load_lexicon, topic_mentions, topics_column
+from .article import PARAGRAPH_COLUMNS, PARAGRAPH_DTYPES, Article, columns_frame, load_article
+from .sentiment import DRIVER_COLUMNS, DRIVER_DTYPES, lexicon_name_phrases, score_article_arrays
+from .terms import TERM_COLUMNS, TERM_DTYPES, term_rows
+from .text import SENTENCE_COLUMNS, SENTENCE_DTYPES, sentence_columns
+from .tone import (
+    SCORERS,
+    TONE_COLUMNS,
+    TOPIC_TONE_DTYPES,
+    _empty_tone,
+    context_rows,
+    topic_tone_rows,
+    unit_groups,
+)
+from .topics import MENTION_COLUMNS, MENTION_DTYPES, load_lexicon, mention_rows, topics_values
 
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
 
@@ -61,21 +68,93 @@ class Analysis:
                 f"{len(self.sentences)} sentences)")
 
 
-def _with_columns(table: pd.DataFrame, *more) -> pd.DataFrame:
-    """``table`` with the columns of each of ``more`` (dicts of arrays or Series, or frames, on
-    the same rows) appended, in order: one new frame, no copies, no repeated inserts."""
-    cols = frame_arrays(table)
-    for extra in more:
-        if isinstance(extra, pd.DataFrame):
-            extra = frame_arrays(extra)
-        for name, values in extra.items():
-            if name in cols:
-                raise ValueError(f"column {name!r} is already in the table")
-            if isinstance(values, pd.Series):  # as pandas stores it, like frame_arrays
-                extension = isinstance(values.dtype, ExtensionDtype)
-                values = values.array if extension else values.to_numpy()
-            cols[name] = values
-    return arrays_frame(cols)
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One table of an analysis as columns, before any DataFrame is built: ``names``,
+    ``values`` (a list or a 1-d array per column, all of one length) and pandas ``dtypes``
+    (``int64``, ``float64``, ``bool``, ``object`` or ``str``). ``len()`` is its row count."""
+
+    names: tuple[str, ...]
+    values: tuple[Sequence, ...]
+    dtypes: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.values[0]) if self.values else 0
+
+    def frame(self) -> pd.DataFrame:
+        return columns_frame(dict(zip(self.names, self.values, strict=True)), self.dtypes)
+
+
+def _rows_table(names: Sequence[str], rows: Sequence[tuple], dtypes: Sequence[str]) -> Table:
+    values = tuple(map(list, zip(*rows, strict=True))) if rows else tuple([] for _ in names)
+    return Table(tuple(names), values, tuple(dtypes))
+
+
+def analysis_tables(article: Article, lexicon, drivers: bool = True) -> dict[str, Table]:
+    """Every table of :func:`analyze` but ``blocks``, as :class:`Table` columns, by name.
+
+    This is the whole analysis; :func:`analyze` only turns each table into a DataFrame, and
+    corpus mode joins the columns of many articles before it builds one DataFrame per table.
+    ``lexicon`` is a loaded :class:`~article_tone.topics.Lexicon`.
+    """
+    paras = article.paragraph_rows
+    p_no = [r[0] for r in paras]
+    p_text = [r[3] for r in paras]
+    sentences = sentence_columns(article)
+    names = lexicon_name_phrases(lexicon)  # multi-word names: masked in scores, one term each
+    mentions = mention_rows(article, sentences, lexicon)
+    # Mention contexts are cut before scoring, so that every text of the article (paragraphs,
+    # sentences, contexts) is scored in one pass and one calibrated-tone batch.
+    contexts = context_rows(article.text, sentences, mentions)
+    columns, p_scores, s_scores, driver_rows, c_scores = score_article_arrays(
+        p_no,
+        p_text,
+        sentences["para_no"],
+        sentences["sent_no"],
+        sentences["text"],
+        [c[-1] for c in contexts],
+        drivers=drivers,
+        phrases=names,
+    )
+    per_para = Counter(sentences["para_no"])
+    s_key = list(zip(sentences["para_no"], sentences["sent_no"], strict=True))
+    score_dtypes = ("float64",) * len(columns)
+    paragraphs = Table(
+        (*PARAGRAPH_COLUMNS, "n_words", "n_sentences", *columns, "topics"),
+        (
+            p_no,
+            [r[1] for r in paras],
+            [r[2] for r in paras],
+            p_text,
+            [count_words(t) for t in p_text],
+            [per_para.get(p, 0) for p in p_no],
+            *p_scores.T,
+            topics_values([(p,) for p in p_no], mentions, lexicon, 1),
+        ),
+        (*PARAGRAPH_DTYPES, "int64", "int64", *score_dtypes, "object"),
+    )
+    sentence_table = Table(
+        (*SENTENCE_COLUMNS, *columns, "topics"),
+        (*(sentences[c] for c in SENTENCE_COLUMNS), *s_scores.T,
+         topics_values(s_key, mentions, lexicon, 2)),
+        (*SENTENCE_DTYPES, *score_dtypes, "object"),
+    )
+    values = {("paragraph", c): p_scores[:, j] for j, c in enumerate(columns)}
+    values.update({("sentence", c): s_scores[:, j] for j, c in enumerate(columns)})
+    if contexts:
+        values.update({("mention", c): c_scores[:, j] for j, c in enumerate(columns)})
+    groups = unit_groups(
+        p_no, s_key, mentions, [c[0] for c in contexts], [(c[6], c[7]) for c in contexts],
+        {k: v for k, v in values.items() if k[1] in SCORERS}, lexicon.keys,
+    )
+    return {
+        "paragraphs": paragraphs,
+        "sentences": sentence_table,
+        "drivers": _rows_table(DRIVER_COLUMNS, driver_rows, DRIVER_DTYPES),
+        "terms": _rows_table(TERM_COLUMNS, term_rows(p_no, p_text, names), TERM_DTYPES),
+        "topic_mentions": _rows_table(MENTION_COLUMNS, mentions, MENTION_DTYPES),
+        "topic_tone": _rows_table(TONE_COLUMNS, topic_tone_rows(groups), TOPIC_TONE_DTYPES),
+    }
 
 
 def analyze(
@@ -89,44 +168,9 @@ def analyze(
     """
     if not isinstance(article, Article):
         article = load_article(article)
-    paragraphs = article._paragraphs  # read only (the tables below are new frames)
-    sentences = split_sentences(article)
     lexicon = load_lexicon(topics)
-    names = lexicon_name_phrases(lexicon)  # multi-word names: masked in scores, one term each
-    mentions = topic_mentions(article, sentences, lexicon)
-    # Mention contexts are cut before scoring, so that every text of the article (paragraphs,
-    # sentences, contexts) is scored in one pass and one calibrated-tone batch.
-    contexts = context_table(article, sentences, mentions)
-    para_scores, sent_scores, driver_table, ctx_scores = score_article_texts(
-        paragraphs,
-        sentences,
-        [] if contexts is None else contexts["context"].tolist(),
-        drivers=drivers,
-        phrases=names,
-    )
-    per_para = Counter(sentences["para_no"].tolist())
-    texts = paragraphs["text"].tolist()
-    paragraphs = _with_columns(
-        paragraphs,
-        {
-            "n_words": np.array([count_words(t) for t in texts], dtype="int64"),
-            "n_sentences": np.array(
-                [per_para.get(p, 0) for p in paragraphs["para_no"].tolist()], dtype="int64"
-            ),
-        },
-        para_scores,
-        {"topics": topics_column(paragraphs, mentions, lexicon)},
-    )
-    sentences = _with_columns(
-        sentences,
-        {},
-        sent_scores,
-        {"topics": topics_column(sentences, mentions, lexicon, ("para_no", "sent_no"))},
-    )
-    terms = term_counts(paragraphs, names)
-    if contexts is not None:
-        contexts = _with_columns(contexts, ctx_scores)
-    tone = topic_tone(article, paragraphs, sentences, mentions, lexicon.keys, contexts=contexts)
-    return Analysis(article=article, paragraphs=paragraphs, sentences=sentences,
-                    drivers=driver_table, terms=terms, topic_mentions=mentions, topic_tone=tone,
-                    lexicon=lexicon)
+    tables = analysis_tables(article, lexicon, drivers=drivers)
+    frames = {name: t.frame() for name, t in tables.items()}
+    if not len(tables["topic_tone"]):
+        frames["topic_tone"] = _empty_tone().copy(deep=False)  # the cached frame stays as is
+    return Analysis(article=article, lexicon=lexicon, **frames)

@@ -38,7 +38,7 @@ DRIVER_COLUMNS = ["para_no", "sent_no", "words", "word", "polarity", "subjectivi
 phrase as TextBlob reports it (lower case, e.g. "much more", "not good"); ``word`` the scored
 word as written in the article ("Black"); ``in_entity`` true when that word is part of a proper
 name. The mean of a paragraph's ``polarity`` (``subjectivity``) is the paragraph's score."""
-_DRIVER_DTYPES = ("int64", "int64", "object", "object", "float64", "float64", "bool")
+DRIVER_DTYPES = ("int64", "int64", "object", "object", "float64", "float64", "bool")
 
 # ----------------------------------------------------------------------------- proper names
 NAME_PHRASES = (
@@ -741,17 +741,29 @@ def _score_unique(texts: list[str], phrases=None) -> dict[str, Scored]:
     return out
 
 
-def _frame(scored: Sequence[Scored], tone: np.ndarray | None = None) -> pd.DataFrame:
-    """The score columns of ``scored`` (and ``tone`` when given), as one float block."""
+def _matrix(scored: Sequence[Scored], tone: np.ndarray | None = None) -> np.ndarray:
+    """The score columns of ``scored`` (and ``tone`` when given) as one float array: the
+    columns of :func:`score_columns`."""
     arr = np.array(
         [(s.polarity, s.subjectivity, s.vader["compound"], s.polarity_masked) for s in scored],
         dtype="float64",
     ).reshape(len(scored), 4)
-    columns = SCORE_COLUMNS + [MASKED_COLUMN]
     if tone is not None:
         arr = np.column_stack([arr, np.asarray(tone, dtype="float64")])
-        columns = columns + [TONE_COLUMN]
-    return pd.DataFrame(arr, columns=column_index(columns))
+    return arr
+
+
+def score_columns(tone: bool = True) -> list[str]:
+    """The score columns, in order: TextBlob, VADER, masked polarity and (``tone``) the
+    calibrated tone."""
+    return SCORE_COLUMNS + [MASKED_COLUMN] + ([TONE_COLUMN] if tone else [])
+
+
+def _frame(scored: Sequence[Scored], tone: np.ndarray | None = None) -> pd.DataFrame:
+    """The score columns of ``scored`` (and ``tone`` when given), as one float block."""
+    return pd.DataFrame(
+        _matrix(scored, tone), columns=column_index(score_columns(tone is not None))
+    )
 
 
 def _tone_values(texts: list[str], scored: Sequence[Scored]) -> np.ndarray | None:
@@ -848,17 +860,48 @@ def score_article_texts(
     it): the third item is then an empty frame with :data:`DRIVER_COLUMNS` and their dtypes.
     ``phrases``: the multi-word names to mask (default :func:`name_phrases`; an analysis passes
     those of its topic lexicon, :func:`lexicon_name_phrases`)."""
-    ptexts = [str(t) for t in paragraphs["text"]]
-    stexts = [str(t) for t in sentences["text"]]
-    etexts = [str(t) for t in extra]
+    columns, p, s, rows, e = score_article_arrays(
+        paragraphs["para_no"].tolist(),
+        [str(t) for t in paragraphs["text"]],
+        sentences["para_no"].tolist(),
+        sentences["sent_no"].tolist(),
+        [str(t) for t in sentences["text"]],
+        [str(t) for t in extra],
+        tone=tone,
+        drivers=drivers,
+        phrases=phrases,
+    )
+    index = column_index(columns)
+    driver_table = rows_frame(DRIVER_COLUMNS, rows, DRIVER_DTYPES)
+    return (
+        pd.DataFrame(p, columns=index),
+        pd.DataFrame(s, columns=index),
+        driver_table,
+        pd.DataFrame(e, columns=index),
+    )
+
+
+def score_article_arrays(
+    p_no: Sequence[int],
+    ptexts: list[str],
+    s_para: Sequence[int],
+    s_no: Sequence[int],
+    stexts: list[str],
+    etexts: list[str],
+    tone: bool = True,
+    drivers: bool = True,
+    phrases: tuple[tuple[str, ...], ...] | None = None,
+) -> tuple[list[str], np.ndarray, np.ndarray, list[tuple], np.ndarray]:
+    """:func:`score_article_texts` on plain lists (paragraph numbers and texts; sentence
+    paragraph numbers, numbers and texts; extra texts): ``(columns, paragraph_scores,
+    sentence_scores, driver_rows, extra_scores)``, the scores as float arrays with the
+    ``columns`` of :func:`score_columns` (``tone`` only when the calibrated model is there)."""
     sent_by_para: dict[int, list[tuple[int, str]]] = {}
-    for pn, sn, t in zip(
-        sentences["para_no"].tolist(), sentences["sent_no"].tolist(), stexts, strict=True
-    ):
+    for pn, sn, t in zip(s_para, s_no, stexts, strict=True):
         sent_by_para.setdefault(int(pn), []).append((int(sn), t))
     scored_s = _score_unique(stexts, phrases)
     pscored, rows = [], []
-    for pn, text in zip(paragraphs["para_no"].tolist(), ptexts, strict=True):
+    for pn, text in zip(p_no, ptexts, strict=True):
         pn = int(pn)
         sents = sent_by_para.get(pn, [])
         toks = _pattern_tokens(text)
@@ -872,7 +915,6 @@ def score_article_texts(
         pscored.append(sc)
         if drivers:
             rows.extend(_driver_rows(pn, sc, sents, starts))
-    driver_table = rows_frame(DRIVER_COLUMNS, rows, _DRIVER_DTYPES)
     for t in etexts:
         if t not in scored_s:
             scored_s[t] = score_text(t, phrases=phrases)
@@ -880,14 +922,16 @@ def score_article_texts(
     es = [scored_s[t] for t in etexts]
     # one tone batch for every text of the article
     values = _tone_values(ptexts + stexts + etexts, pscored + ss + es) if tone else None
+    columns = score_columns(values is not None)
     if values is None:
-        return _frame(pscored), _frame(ss), driver_table, _frame(es)
+        return columns, _matrix(pscored), _matrix(ss), rows, _matrix(es)
     a, b = len(pscored), len(pscored) + len(ss)
     return (
-        _frame(pscored, values[:a]),
-        _frame(ss, values[a:b]),
-        driver_table,
-        _frame(es, values[b:]),
+        columns,
+        _matrix(pscored, values[:a]),
+        _matrix(ss, values[a:b]),
+        rows,
+        _matrix(es, values[b:]),
     )
 
 

@@ -256,6 +256,9 @@ def tokenize(
     return out
 
 
+TERM_DTYPES = ("int64", "object", "int64")
+
+
 def term_counts(
     paragraphs: pd.DataFrame, phrases: tuple[tuple[str, ...], ...] | None = None
 ) -> pd.DataFrame:
@@ -263,14 +266,25 @@ def term_counts(
     order of first appearance). ``phrases``: the multi-word names kept as one term (default
     those of ``data/topics.toml``; an analysis passes those of its topic lexicon)."""
     from .article import rows_frame
+
+    rows = term_rows(paragraphs["para_no"].tolist(), paragraphs["text"].tolist(), phrases)
+    return rows_frame(TERM_COLUMNS, rows, TERM_DTYPES)
+
+
+def term_rows(
+    para_nos: Sequence[int],
+    texts: Sequence[str],
+    phrases: tuple[tuple[str, ...], ...] | None = None,
+) -> list[tuple[int, str, int]]:
+    """The rows of :func:`term_counts` for paragraphs given as numbers and texts."""
     from .sentiment import _phrase_index
 
     rows = []
     ph = _phrases() if phrases is None else _phrase_index(phrases)[0]
-    for pn, text in zip(paragraphs["para_no"].tolist(), paragraphs["text"].tolist(), strict=True):
+    for pn, text in zip(para_nos, texts, strict=True):
         for term, c in Counter(tokenize(str(text), ph)).items():
             rows.append((int(pn), term, c))
-    return rows_frame(TERM_COLUMNS, rows, ("int64", "object", "int64"))
+    return rows
 
 
 def _terms_table(source) -> pd.DataFrame:

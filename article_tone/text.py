@@ -406,22 +406,30 @@ def sentence_spans(raw: str, fast: bool = True) -> list[tuple[int, int]]:
     return spans
 
 
+def sentence_columns(article: Article) -> dict[str, list]:
+    """The ``sentences`` table as ``{column: list}`` (:data:`SENTENCE_COLUMNS`, in order)."""
+    para_nos: list[int] = []
+    sent_nos: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    texts: list[str] = []
+    text = article.text
+    for para_no, start, end, _ in article.paragraph_rows:
+        raw = text[start:end]
+        for sent_no, (a, b) in enumerate(sentence_spans(raw), start=1):
+            para_nos.append(para_no)
+            sent_nos.append(sent_no)
+            starts.append(start + a)
+            ends.append(start + b)
+            texts.append(clean_text(raw[a:b]))
+    return {"para_no": para_nos, "sent_no": sent_nos, "start": starts, "end": ends, "text": texts}
+
+
+SENTENCE_DTYPES = ("int64", "int64", "int64", "int64", "object")
+
+
 def split_sentences(article: Article) -> pd.DataFrame:
     """The ``sentences`` table: ``para_no``, ``sent_no`` (1.. within the paragraph), ``start``,
     ``end`` (offsets into ``article.text``) and ``text`` (cleaned like the paragraphs)."""
-    blocks = article.blocks
-    body = (blocks["kind"] == "body").to_numpy()
-    cols: dict[str, list] = {c: [] for c in SENTENCE_COLUMNS}
-    text = article.text
-    for para_no, start, end in zip(blocks["para_no"].to_numpy()[body].tolist(),
-                                   blocks["start"].to_numpy()[body].tolist(),
-                                   blocks["end"].to_numpy()[body].tolist(), strict=True):
-        raw = text[start:end]
-        for sent_no, (a, b) in enumerate(sentence_spans(raw), start=1):
-            cols["para_no"].append(para_no)
-            cols["sent_no"].append(sent_no)
-            cols["start"].append(start + a)
-            cols["end"].append(start + b)
-            cols["text"].append(clean_text(raw[a:b]))
     # Built column by column with explicit dtypes: no per-row objects, no astype pass.
-    return columns_frame(cols, ["object" if c == "text" else "int64" for c in cols])
+    return columns_frame(sentence_columns(article), SENTENCE_DTYPES)

@@ -143,26 +143,42 @@ def mention_contexts(
     return pd.concat([out, scores], axis=1)
 
 
+CONTEXT_COLUMNS = list(MENTION_FIELDS) + ["ctx_start", "ctx_end", "context"]
+CONTEXT_DTYPES = ("str", "int64", "int64", "int64", "int64", "str", "int64", "int64", "str")
+"""The dtypes pandas infers from the rows of :func:`context_rows` (text as ``str``)."""
+
+
 def context_table(article, sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame | None:
     """:func:`mention_contexts` without the scores (None when there is no mention)."""
-    from .article import clean_text
+    from .article import rows_frame
 
-    cols = list(MENTION_FIELDS) + ["ctx_start", "ctx_end", "context"]
     if not len(mentions):
         return None
+    rows = context_rows(
+        article.text,
+        {c: sentences[c].tolist() for c in ("para_no", "sent_no", "start", "end")},
+        list(zip(*(mentions[c].tolist() for c in MENTION_FIELDS), strict=True)),
+    )
+    return rows_frame(CONTEXT_COLUMNS, rows, CONTEXT_DTYPES)
+
+
+def context_rows(text: str, sentences: dict[str, list], mentions: list[tuple]) -> list[tuple]:
+    """The rows of :func:`context_table` (:data:`CONTEXT_COLUMNS`): ``text`` is the article's,
+    ``sentences`` its sentences as ``{column: list}``, ``mentions`` rows of
+    :data:`MENTION_FIELDS`."""
+    from .article import clean_text
+
+    if not mentions:
+        return []
     sent = {
         (pn, sn): (a, b)
         for pn, sn, a, b in zip(
-            sentences["para_no"].tolist(),
-            sentences["sent_no"].tolist(),
-            sentences["start"].tolist(),
-            sentences["end"].tolist(),
+            sentences["para_no"], sentences["sent_no"], sentences["start"], sentences["end"],
             strict=True,
         )
     }
-    text = article.text
     groups: dict[tuple, list[tuple]] = {}  # (topic, para_no, sent_no) in order of first row
-    for m in zip(*(mentions[c].tolist() for c in MENTION_FIELDS), strict=True):
+    for m in mentions:
         groups.setdefault(m[:3], []).append(m)
     rows = []
     for (_, para_no, sent_no), group in groups.items():
@@ -182,11 +198,7 @@ def context_table(article, sentences: pd.DataFrame, mentions: pd.DataFrame) -> p
             rows += [(*m, a, b, clean_text(text[a:b])) for m in ms]
     # sorted by start, then topic (stable: ties keep the order above)
     rows.sort(key=lambda r: (r[3], r[0]))
-    from .article import rows_frame
-
-    # the dtypes pandas infers from such rows (text as ``str``), without the inference pass
-    dtypes = ("str", "int64", "int64", "int64", "int64", "str", "int64", "int64", "str")
-    return rows_frame(cols, rows, dtypes)
+    return rows
 
 
 # ------------------------------------------------------------------------------------------
@@ -347,6 +359,9 @@ def aggregate(points: pd.DataFrame, topics: list[str] | None = None) -> pd.DataF
     return pd.DataFrame(rows, columns=TONE_COLUMNS).astype({"n": "int64"})
 
 
+TOPIC_TONE_DTYPES = ("str", "str", "str", "int64", "float64", "float64", "float64")
+
+
 def topic_tone(
     article, paragraphs, sentences, mentions, topics=None, contexts: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -358,16 +373,21 @@ def topic_tone(
         return _empty_tone().copy(deep=False)  # copy-on-write: the cached frame stays as is
     if contexts is None:
         contexts = mention_contexts(article, sentences, mentions)
-    groups = _unit_scores(paragraphs, sentences, mentions, contexts, topics)
-    if not groups:
+    rows = topic_tone_rows(_unit_scores(paragraphs, sentences, mentions, contexts, topics))
+    if not rows:
         return _empty_tone().copy(deep=False)  # copy-on-write: the cached frame stays as is
-    cis = bootstrap_cis([v for *_, v in groups])
-    rows = [(t, lv, sc, len(v), *ci) for (t, lv, sc, v), ci in zip(groups, cis, strict=True)]
     from .article import rows_frame
 
-    return rows_frame(
-        TONE_COLUMNS, rows, ("str", "str", "str", "int64", "float64", "float64", "float64")
-    )
+    return rows_frame(TONE_COLUMNS, rows, TOPIC_TONE_DTYPES)
+
+
+def topic_tone_rows(groups: list[tuple]) -> list[tuple]:
+    """The rows of ``topic_tone`` (:data:`TONE_COLUMNS`) from the groups of
+    :func:`unit_groups`: a mean and a bootstrap CI each."""
+    if not groups:
+        return []
+    cis = bootstrap_cis([v for *_, v in groups])
+    return [(t, lv, sc, len(v), *ci) for (t, lv, sc, v), ci in zip(groups, cis, strict=True)]
 
 
 @lru_cache(maxsize=1)
@@ -377,16 +397,8 @@ def _empty_tone() -> pd.DataFrame:
 
 
 def _unit_scores(paragraphs, sentences, mentions, contexts, topics=None) -> list[tuple]:
-    """``(topic, level, scorer, scores)`` for each row of ``topic_tone``, in its order: the
-    units of :func:`topic_points`, grouped as :func:`aggregate` groups them."""
-    m_topic = mentions["topic"].tolist()
-    topics = topics if topics is not None else list(dict.fromkeys(m_topic))
+    """:func:`unit_groups` of the tables of one article."""
     scorers = scorers_in(sentences)
-    m_para, m_sent = mentions["para_no"].tolist(), mentions["sent_no"].tolist()
-    p_no = paragraphs["para_no"].tolist()
-    s_key = list(zip(sentences["para_no"].tolist(), sentences["sent_no"].tolist(), strict=True))
-    c_topic = contexts["topic"].tolist()
-    c_span = list(zip(contexts["ctx_start"].tolist(), contexts["ctx_end"].tolist(), strict=True))
     tables = {"paragraph": paragraphs, "sentence": sentences, "mention": contexts}
     values = {
         (level, sc): tables[level][sc].to_numpy(dtype=float)
@@ -394,12 +406,41 @@ def _unit_scores(paragraphs, sentences, mentions, contexts, topics=None) -> list
         for sc in scorers
         if sc in tables[level].columns
     }
+    return unit_groups(
+        paragraphs["para_no"].tolist(),
+        list(zip(sentences["para_no"].tolist(), sentences["sent_no"].tolist(), strict=True)),
+        list(zip(*(mentions[c].tolist() for c in ("topic", "para_no", "sent_no")), strict=True)),
+        contexts["topic"].tolist(),
+        list(zip(contexts["ctx_start"].tolist(), contexts["ctx_end"].tolist(), strict=True)),
+        values,
+        topics,
+    )
+
+
+def unit_groups(
+    p_no: list[int],
+    s_key: list[tuple[int, int]],
+    mentions: list[tuple],
+    c_topic: list[str],
+    c_span: list[tuple[int, int]],
+    values: dict[tuple[str, str], np.ndarray],
+    topics: list[str] | None = None,
+) -> list[tuple]:
+    """``(topic, level, scorer, scores)`` for each row of ``topic_tone``, in its order: the
+    units of :func:`topic_points`, grouped as :func:`aggregate` groups them.
+
+    ``p_no``: the paragraphs' numbers; ``s_key``: the sentences' ``(para_no, sent_no)``;
+    ``mentions``: ``(topic, para_no, sent_no, ...)`` rows; ``c_topic`` and ``c_span``: each
+    mention context's topic and ``(ctx_start, ctx_end)``; ``values``: ``(level, scorer)`` ->
+    the scores of that level's units, in table order."""
+    m_topic = [m[0] for m in mentions]
+    topics = topics if topics is not None else list(dict.fromkeys(m_topic))
     groups = []
     for topic in topics:
-        paras = {p for t, p in zip(m_topic, m_para, strict=True) if t == topic}
+        paras = {m[1] for m in mentions if m[0] == topic}
         if not paras:
             continue
-        keys = {(p, n) for t, p, n in zip(m_topic, m_para, m_sent, strict=True) if t == topic}
+        keys = {(m[1], m[2]) for m in mentions if m[0] == topic}
         seen: set = set()
         ctx = []
         for i, (t, span) in enumerate(zip(c_topic, c_span, strict=True)):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -278,21 +279,18 @@ def find_mentions(
     return found
 
 
-def topic_mentions(article: Article, sentences: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
-    """The ``topic_mentions`` table: one row per match in a body paragraph.
-
-    ``start``/``end`` index ``article.text``; ``sent_no`` is the sentence holding ``start``.
-    """
+def mention_rows(
+    article: Article, sentences: dict[str, list], lexicon: Lexicon
+) -> list[tuple[str, int, int, int, int, str]]:
+    """The rows of :func:`topic_mentions` (:data:`MENTION_COLUMNS`), from the sentences as
+    ``{column: list}`` (:func:`article_tone.text.sentence_columns`)."""
     by_para: dict[int, list[tuple[int, int]]] = {}  # para_no -> [(start, sent_no)], table order
-    s = frame_arrays(sentences)
-    for pn, st, sn in zip(s["para_no"].tolist(), s["start"].tolist(), s["sent_no"].tolist(),
+    for pn, st, sn in zip(sentences["para_no"], sentences["start"], sentences["sent_no"],
                           strict=True):
         by_para.setdefault(pn, []).append((st, sn))
-    paras = frame_arrays(article._paragraphs)  # read only: no copy
     rows = []
     text = article.text
-    for pn, pstart, pend in zip(paras["para_no"].tolist(), paras["start"].tolist(),
-                                paras["end"].tolist(), strict=True):
+    for pn, pstart, pend, _ in article.paragraph_rows:
         sents = by_para.get(pn)
         for m in find_mentions(text, lexicon, pstart, pend):
             sent_no = 1
@@ -302,8 +300,35 @@ def topic_mentions(article: Article, sentences: pd.DataFrame, lexicon: Lexicon) 
                     if st <= m.start:
                         sent_no = sn
             rows.append((m.topic, pn, sent_no, m.start, m.end, m.matched))
-    dtypes = ("object", "int64", "int64", "int64", "int64", "object")
-    return rows_frame(MENTION_COLUMNS, rows, dtypes)
+    return rows
+
+
+MENTION_DTYPES = ("object", "int64", "int64", "int64", "int64", "object")
+
+
+def topic_mentions(article: Article, sentences: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
+    """The ``topic_mentions`` table: one row per match in a body paragraph.
+
+    ``start``/``end`` index ``article.text``; ``sent_no`` is the sentence holding ``start``.
+    """
+    s = frame_arrays(sentences)
+    cols = {c: s[c].tolist() for c in ("para_no", "start", "sent_no")}
+    return rows_frame(MENTION_COLUMNS, mention_rows(article, cols, lexicon), MENTION_DTYPES)
+
+
+def topics_values(
+    keys: Sequence[tuple], mentions: Sequence[tuple], lexicon: Lexicon, width: int = 1
+) -> list[str]:
+    """ ";"-joined topic keys (lexicon order) mentioned in each of ``keys`` ("" if none):
+    ``keys`` are ``(para_no,)`` (``width=1``) or ``(para_no, sent_no)`` (``width=2``) tuples,
+    ``mentions`` rows of :func:`mention_rows`."""
+    if not mentions:
+        return [""] * len(keys)
+    order = lexicon._order
+    tagged: dict[tuple, set] = {}
+    for m in mentions:
+        tagged.setdefault(m[1 : 1 + width], set()).add(m[0])
+    return [";".join(sorted(tagged.get(r, ()), key=order.__getitem__)) for r in keys]
 
 
 def topics_column(
@@ -313,16 +338,13 @@ def topics_column(
     keys: tuple[str, ...] = ("para_no",),
 ) -> pd.Series:
     """ ";"-joined topic keys (lexicon order) mentioned in each row of ``table`` ("" if none)."""
-    order = lexicon._order
     keys = list(keys)
-    tagged: dict[tuple, set] = {}
-    if len(mentions):
-        for *key, topic in zip(*(mentions[k].tolist() for k in keys + ["topic"]), strict=True):
-            tagged.setdefault(tuple(key), set()).add(topic)
-    values = [
-        ";".join(sorted(tagged.get(r, ()), key=order.__getitem__)) if tagged else ""
-        for r in zip(*(table[k].tolist() for k in keys), strict=True)
-    ]
+    if keys not in (["para_no"], ["para_no", "sent_no"]):
+        raise ValueError(f"keys must be ('para_no',) or ('para_no', 'sent_no'), not {keys}")
+    rows = list(zip(*(mentions[c].tolist() for c in MENTION_COLUMNS), strict=True))
+    values = topics_values(
+        list(zip(*(table[k].tolist() for k in keys), strict=True)), rows, lexicon, len(keys)
+    )
     return pd.Series(values, index=table.index, dtype="object", name="topics")
 
 

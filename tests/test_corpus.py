@@ -110,6 +110,9 @@ def test_corpus_tables_are_the_article_tables_with_a_key(pandas_result, small_co
     assert row["n_paragraphs"] == len(one.paragraphs) == 11
     assert row["n_sentences"] == len(one.sentences) == 14
     assert row["headline"] == one.article.meta["headline"]
+    for scorer in ("polarity", "vader_compound", "tone"):  # exactly pandas' mean
+        assert row[scorer] == one.paragraphs[scorer].mean()
+    assert row["n_words"] == one.paragraphs["n_words"].sum()
 
 
 def test_analysis_without_drivers_changes_nothing_else(seed_analysis):
