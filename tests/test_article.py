@@ -206,3 +206,26 @@ def test_frame_arrays_round_trip(seed_article):
     assert list(arrays) == list(blocks.columns)
     assert str(arrays["para_no"].dtype) == "Int64"
     pdt.assert_frame_equal(arrays_frame(arrays), blocks, check_exact=True)
+
+
+def test_clean_text_collapses_exactly_what_the_regex_would():
+    """``clean_text`` splits with ``str.split()``: the same whitespace as the regex ``\\s``, for
+    every code point, and the same result as ``re.sub(r"\\s+", " ", t).strip()``."""
+    import re
+    import sys
+
+    from article_tone.article import _WS, clean_text
+
+    space = re.compile(r"\s")
+    assert all(
+        bool(space.match(chr(c))) == chr(c).isspace() for c in range(sys.maxunicode + 1)
+    )
+    for t in ["  a\u00a0 b\t\n c  ", "\u2003x\u3000y\x1c", "", "   ", "one"]:
+        assert clean_text(t) == _WS.sub(" ", t).strip()
+
+
+@given(st.text())
+def test_clean_text_equals_the_regex_on_any_text(text):
+    from article_tone.article import _WS, clean_text
+
+    assert clean_text(text) == _WS.sub(" ", text).strip()
