@@ -13,7 +13,9 @@ Why not simply ``TextBlob(t).sentiment`` per text: TextBlob builds a namedtuple 
 call, re-tokenises with a dozen regex passes and looks words up through a lazy dict. Here the
 same pattern tokenizer runs once per whitespace-separated chunk (cached across texts, so a
 paragraph and its sentences share the work), the same assessment rules run over plain dicts, and
-VADER runs with its per-word re-lowercasing of the whole text hoisted out. The rare text where
+VADER runs with its per-word re-lowercasing of the whole text hoisted out. A paragraph of several
+sentences is scored from its sentences' tokens, assessments and VADER word values, with only what
+reaches across a sentence boundary computed again (:func:`_joined_paragraph`). The rare text where
 TextBlob's emoticon or sarcasm rules could join tokens across spaces, or that holds line breaks,
 is scored by TextBlob itself.
 """
@@ -444,6 +446,18 @@ def _pattern_tokens(text: str) -> tuple[list[str], list[int], bool, list[str]]:
 def assess(words: Sequence[str]) -> list[tuple[list[str], float, float, object, int]]:
     """TextBlob's ``Sentiment.assessments`` over lower-case ``words``, plus the position of the
     word that carries each score: (words, polarity, subjectivity, label, head)."""
+    return _assess(words)[0]
+
+
+def _assess(words: Sequence[str]) -> tuple[list[tuple], bool]:
+    """:func:`assess`, and whether the assessments of ``words`` followed by more words are
+    these assessments followed by those of the more words alone (``joinable``).
+
+    TextBlob's loop carries two things from one word to the next: a pending modifier ("very")
+    and a pending negation ("not"); and a "!" strengthens the assessment before it, wherever
+    that is. So ``words`` are joinable when nothing is pending at their end; the words that
+    follow must in turn hold no "!" before their own first assessment
+    (:func:`_bang_first`)."""
     lex, labels, emoticons, negations = _pattern_lexicon()
     tt = _textblob_text()
     IRONY, MOOD, PUNCTUATION = tt.IRONY, tt.MOOD, tt.PUNCTUATION  # noqa: N806
@@ -495,7 +509,17 @@ def assess(words: Sequence[str]) -> list[tuple[list[str], float, float, object, 
                 p = emoticons.get(w)
                 if p is not None:
                     a.append({"w": [w], "p": p, "s": 1.0, "i": 1.0, "n": 1, "x": MOOD, "k": k})
-    return [(d["w"], d["p"] * -0.5 if d["n"] < 0 else d["p"], d["s"], d["x"], d["k"]) for d in a]
+    out = [(d["w"], d["p"] * -0.5 if d["n"] < 0 else d["p"], d["s"], d["x"], d["k"]) for d in a]
+    return out, m is None and n is None
+
+
+def _bang_first(words: Sequence[str], assessments: list[tuple]) -> bool:
+    """Whether ``words`` hold a "!" before the word of their first assessment (or any "!" when
+    they have none): after other words, it would strengthen their last assessment."""
+    if "!" not in words:
+        return False
+    first = assessments[0][4] if assessments else len(words)
+    return "!" in words[:first]
 
 
 def _avg(values) -> float:
@@ -538,8 +562,14 @@ def _vader():
             self._words: dict[str, tuple[str, str, bool]] = {}  # chunk -> word, lower, isupper
 
         def polarity_scores(self, text):
+            return self.scores_and_parts(text)[0]
+
+        def scores_and_parts(self, text):
+            """``polarity_scores(text)``, and the parts that :meth:`joined_scores` reuses:
+            ``(words, lower-case words, all-caps flags, cap differential, the value of each
+            word before the "but" rule)``, or None when VADER itself scored the text."""
             if not self._emoji_chars.isdisjoint(text):
-                return super().polarity_scores(text)
+                return super().polarity_scores(text), None
             text = text.strip()
             cache = self._words
             entries = []
@@ -566,9 +596,57 @@ def _vader():
                     sentiments.append(0)
                 else:
                     sentiments.append(self._valence(wl, caps, is_cap_diff, i))
+            parts = (words, wl, caps, is_cap_diff, sentiments)
+            if "but" in wl:  # _but_check changes the list it is given
+                sentiments = but_check(words, list(sentiments))
+            return self.score_valence(sentiments, text), parts
+
+        def _value(self, wl, caps, is_cap_diff, i):
+            """The value of word ``i`` before the "but" rule (the loop of ``polarity_scores``)."""
+            lw = wl[i]
+            if (
+                lw in booster
+                or (i < len(wl) - 1 and lw == "kind" and wl[i + 1] == "of")
+                or lw not in self.lexicon
+            ):
+                return 0
+            return self._valence(wl, caps, is_cap_diff, i)
+
+        def joined_scores(self, text, parts):
+            """``scores_and_parts(text)`` for a text whose whitespace-separated chunks are those
+            of texts scored with :meth:`scores_and_parts` (``parts``, in order).
+
+            A word's value depends on the three words before it and the two after it (and the
+            text's cap differential), so the value of a word at least three words from the start
+            of its sentence and three from its end is the same in the joined text; only the
+            others are computed again."""
+            if any(p is None for p in parts) or not self._emoji_chars.isdisjoint(text):
+                return self.scores_and_parts(text)
+            text = text.strip()
+            words, wl, caps = [], [], []
+            for p in parts:
+                words += p[0]
+                wl += p[1]
+                caps += p[2]
+            is_cap_diff = 0 < len(words) - sum(caps) < len(words)
+            sentiments = []
+            at = 0
+            for p in parts:
+                n = len(p[1])
+                if p[3] == is_cap_diff and n > 5:
+                    for i in (0, 1, 2):
+                        sentiments.append(self._value(wl, caps, is_cap_diff, at + i))
+                    sentiments += p[4][3 : n - 2]
+                    for i in (n - 2, n - 1):
+                        sentiments.append(self._value(wl, caps, is_cap_diff, at + i))
+                else:
+                    for i in range(n):
+                        sentiments.append(self._value(wl, caps, is_cap_diff, at + i))
+                at += n
+            joined = (words, wl, caps, is_cap_diff, sentiments)
             if "but" in wl:
-                sentiments = but_check(words, sentiments)
-            return self.score_valence(sentiments, text)
+                sentiments = but_check(words, list(sentiments))
+            return self.score_valence(sentiments, text), joined
 
         def _valence(self, wl, caps, is_cap_diff, i):
             """``sentiment_valence`` of the lexicon word ``wl[i]``."""
@@ -703,6 +781,10 @@ class Scored:
     chunk_of: list[int]
     assessments: list
     flags: list[bool]
+    words: list[str] | None = None  # the tokens in lower case
+    exact: bool = True  # False: TextBlob itself scored it (see the module docstring)
+    joinable: bool = False  # see _assess
+    vader_parts: tuple | None = None  # see _VaderParts
 
 
 def score_text(
@@ -715,7 +797,14 @@ def score_text(
     the multi-word names whose words are masked (default :func:`name_phrases`).
     (``_tokens``: :func:`_pattern_tokens` of ``text`` when the caller already has them.)"""
     tokens, chunk_of, exact, words = _pattern_tokens(text) if _tokens is None else _tokens
-    a = assess(words)
+    a, joinable = _assess(words)
+    vader, parts = _vader().scores_and_parts(text)
+    return _scored(text, tokens, chunk_of, exact, words, a, joinable, starts, phrases, vader,
+                   parts)
+
+
+def _scored(text, tokens, chunk_of, exact, words, a, joinable, starts, phrases, vader, parts):
+    """The :class:`Scored` of ``text`` from its tokens, assessments and VADER scores."""
     if exact:
         pol = _avg(x[1] for x in a)
         subj = _avg(x[2] for x in a)
@@ -730,7 +819,77 @@ def score_text(
         pol_m = _avg(x[1] for x in assess(masked))
     else:
         pol_m = pol
-    return Scored(pol, subj, pol_m, vader_scores(text), tokens, chunk_of, a, flags)
+    return Scored(pol, subj, pol_m, vader, tokens, chunk_of, a, flags, words, exact, joinable,
+                  parts)
+
+
+def _joined_paragraph(
+    text: str, sent_texts: Sequence[str], parts: Sequence[Scored], phrases=None
+) -> tuple[Scored, list[int]] | None:
+    """The :class:`Scored` of a paragraph made of the sentences ``sent_texts``, scored as
+    ``parts``, and the token position where each sentence begins; None when the sentences do
+    not tile the paragraph chunk for chunk (the paragraph is then scored on its own).
+
+    Exactly what :func:`score_text` gives for the paragraph, without scoring every word again:
+
+    * TextBlob's tokens are made per whitespace-separated chunk, so the paragraph's are the
+      sentences' in turn; so are its assessments where nothing carries over a sentence
+      boundary (:func:`_assess`), else they are made again over the paragraph's words;
+    * VADER values a word from the three words before it and the two after, so only the words
+      near a sentence boundary are valued again; the "but" rule and the sums run over the
+      whole paragraph, as in VADER (:meth:`FastVader.joined_scores`).
+    """
+    per_sent = [t.split() for t in sent_texts]
+    if [c for cs in per_sent for c in cs] != text.split():
+        return None
+    tokens: list[str] = []
+    words: list[str] = []
+    chunk_of: list[int] = []
+    firsts: list[int] = []  # the first chunk of each sentence
+    n_chunks = 0
+    for p, cs in zip(parts, per_sent, strict=True):
+        firsts.append(n_chunks)
+        tokens += p.tokens
+        words += p.words
+        chunk_of += [c + n_chunks for c in p.chunk_of] if n_chunks else p.chunk_of
+        n_chunks += len(cs)
+    starts, at = [], 0
+    for c, p in zip(firsts, parts, strict=True):  # as _sentence_starts finds them
+        try:
+            starts.append(chunk_of.index(c))
+        except ValueError:
+            starts.append(len(chunk_of))
+        if starts[-1] != at:  # a sentence whose first chunk has no token: not worth joining
+            return None
+        at += len(p.tokens)
+    _, guard = _tokenizer_parts()
+    exact = (
+        "\n" not in text
+        and "\r" not in text
+        and "END-OF-SENTENCE" not in text
+        and guard.search(" ".join(tokens)) is None
+    )
+    a, joinable = _joined_assessments(parts, starts, words)
+    vader, vparts = _vader().joined_scores(text, [p.vader_parts for p in parts])
+    sc = _scored(text, tokens, chunk_of, exact, words, a, joinable, starts, phrases, vader,
+                 vparts)
+    return sc, starts
+
+
+def _joined_assessments(
+    parts: Sequence[Scored], starts: list[int], words: list[str]
+) -> tuple[list, bool]:
+    """:func:`_assess` of the paragraph of ``parts`` (see :func:`_joined_paragraph`)."""
+    for k in range(1, len(parts)):
+        if not parts[k - 1].joinable or _bang_first(parts[k].words, parts[k].assessments):
+            return _assess(words)
+    out = []
+    for p, at in zip(parts, starts, strict=True):
+        if at:
+            out += [(w, pol, subj, x, k + at) for w, pol, subj, x, k in p.assessments]
+        else:
+            out += p.assessments
+    return out, parts[-1].joinable
 
 
 def _score_unique(texts: list[str], phrases=None) -> dict[str, Scored]:
@@ -904,14 +1063,23 @@ def score_article_arrays(
     for pn, text in zip(p_no, ptexts, strict=True):
         pn = int(pn)
         sents = sent_by_para.get(pn, [])
-        toks = _pattern_tokens(text)
-        starts = _sentence_starts(text, [t for _, t in sents], toks[1]) if sents else None
-        if (not starts or starts == [0]) and text in scored_s:
-            sc = scored_s[text]  # one sentence: scored exactly as that sentence was
+        sent_texts = [t for _, t in sents]
+        joined = (  # several sentences: the paragraph is scored from theirs
+            _joined_paragraph(text, sent_texts, [scored_s[t] for t in sent_texts], phrases)
+            if len(sents) > 1
+            else None
+        )
+        if joined is not None:
+            sc, starts = joined
         else:
-            sc = score_text(
-                text, starts=starts if starts else (0,), _tokens=toks, phrases=phrases
-            )
+            toks = _pattern_tokens(text)
+            starts = _sentence_starts(text, sent_texts, toks[1]) if sents else None
+            if (not starts or starts == [0]) and text in scored_s:
+                sc = scored_s[text]  # one sentence: scored exactly as that sentence was
+            else:
+                sc = score_text(
+                    text, starts=starts if starts else (0,), _tokens=toks, phrases=phrases
+                )
         pscored.append(sc)
         if drivers:
             rows.extend(_driver_rows(pn, sc, sents, starts))

@@ -233,3 +233,47 @@ def test_clearing_text_caches_changes_no_score():
     assert not sentiment._CHUNK_CACHE and not sentiment._vader()._words
     assert not calibrated._WORD_ROWS[0]._chunks
     pd.testing.assert_frame_equal(sentiment.score_sentences(texts), before, check_exact=True)
+
+
+def _joinable_paragraphs(n: int) -> list[list[str]]:
+    """``n`` made-up paragraphs as lists of sentences, dense in what carries over a sentence
+    boundary: modifiers and negations at a sentence's end, "!" at its start, all-caps words,
+    "but", names across the boundary, short and long sentences."""
+    import random
+
+    rng = random.Random(11)
+    texts = _vader_texts(4 * n)
+    extra = "very really extremely not no never ! !! Very NOT GREAT Black Sea New Detente".split()
+    out = []
+    for i in range(n):
+        sents = []
+        for t in texts[4 * i : 4 * i + rng.randint(2, 4)]:
+            words = t.split() + rng.sample(extra, rng.randint(0, 3))
+            rng.shuffle(words)
+            if words:
+                sents.append(" ".join(words))
+        if len(sents) > 1:
+            out.append(sents)
+    return out
+
+
+def test_paragraph_joined_from_its_sentences_equals_scoring_it_alone():
+    from article_tone.sentiment import _joined_paragraph, _pattern_tokens, _sentence_starts
+
+    joined = 0
+    for sents in _joinable_paragraphs(1500) + [["It was very.", "Good."], ["No.", "Bad idea!"]]:
+        para = " ".join(sents)
+        got = _joined_paragraph(para, sents, [score_text(s) for s in sents])
+        if got is None:
+            continue
+        joined += 1
+        sc, starts = got
+        toks = _pattern_tokens(para)
+        assert starts == _sentence_starts(para, sents, toks[1])
+        ref = score_text(para, starts=starts, _tokens=toks)
+        for name in ("polarity", "subjectivity", "polarity_masked", "tokens", "chunk_of",
+                     "assessments", "flags", "words", "exact", "joinable"):
+            assert getattr(sc, name) == getattr(ref, name), (name, sents)
+        assert repr(sc.vader) == repr(ref.vader), sents
+        assert sc.vader_parts == ref.vader_parts, sents
+    assert joined > 1000
