@@ -227,6 +227,11 @@ class _WordRows:
         ``modals`` and ``hedges`` are shares of words; ``digits`` a share of characters;
         ``capitalised`` capitalised words per word (names).
         """
+        return self.row_of(text, *self.parts(text))
+
+    def parts(self, text: str) -> tuple[list[tuple], int, int]:
+        """The token infos, digits and capitalised words of ``text``, chunk by chunk: those
+        of a text made of other texts' chunks are theirs, joined (:meth:`joined_parts`)."""
         toks: list[tuple] = []
         digits = capitalised = 0
         cached = self._chunks.get
@@ -235,6 +240,18 @@ class _WordRows:
             toks += infos
             digits += d
             capitalised += c
+        return toks, digits, capitalised
+
+    @staticmethod
+    def joined_parts(parts: Sequence[tuple[list[tuple], int, int]]) -> tuple[list, int, int]:
+        """:meth:`parts` of a text whose chunks are those of texts with ``parts``, in order."""
+        toks: list[tuple] = []
+        for p in parts:
+            toks += p[0]
+        return toks, sum(p[1] for p in parts), sum(p[2] for p in parts)
+
+    def row_of(self, text: str, toks: list[tuple], digits: int, capitalised: int) -> tuple:
+        """:meth:`row` from the :meth:`parts` of ``text``."""
         n = max(len(toks), 1)
         cov = neg = 0
         lpos = lneg = 0.0
@@ -413,10 +430,24 @@ class _Tfidf:
         norm = math.sqrt(math.fsum(v * v for v in vals))
         return cols, [v / norm for v in vals] if norm > 0 else vals
 
+    @staticmethod
+    def joined_counts(counts: Sequence[dict[int, int]]) -> dict[int, int]:
+        """:meth:`counts` of a text whose chunks are those of texts with ``counts``, in order
+        (for a chunkable token pattern; the order of the columns does not matter to
+        :meth:`dot`)."""
+        out = dict(counts[0])
+        for c in counts[1:]:
+            for j, k in c.items():
+                out[j] = out.get(j, 0) + k
+        return out
+
     def dot(self, text: str) -> float:
         """The TF-IDF row of ``text`` times the word weights: the values of :meth:`row`, summed
         exactly (so in any order: no sort needed)."""
-        counts = self.counts(text)
+        return self.dot_counts(self.counts(text))
+
+    def dot_counts(self, counts: dict[int, int]) -> float:
+        """:meth:`dot` from the :meth:`counts` of a text."""
         if not counts:
             return 0.0
         idf, w = self.idf, self.weights
@@ -477,20 +508,62 @@ def _base_matrix(texts: list[str], base: pd.DataFrame | np.ndarray | None) -> np
     return out
 
 
-def _feature_matrix(texts: list[str], base: pd.DataFrame | np.ndarray | None) -> np.ndarray:
-    """:data:`FEATURE_COLUMNS` as one float array (what :func:`features` holds, no DataFrame)."""
-    return np.hstack([_base_matrix(texts, base), _word_matrix(texts)])
+def _feature_matrix(
+    texts: list[str], base: pd.DataFrame | np.ndarray | None, joins: dict | None = None
+) -> np.ndarray:
+    """:data:`FEATURE_COLUMNS` as one float array (what :func:`features` holds, no DataFrame).
+    ``joins``: see :func:`_predict`."""
+    if not joins:
+        return np.hstack([_base_matrix(texts, base), _word_matrix(texts)])
+    rows = _word_rows()
+    parts = _joined(texts, joins, rows.parts, rows.joined_parts)
+    words = np.array([rows.row_of(t, *p) for t, p in zip(texts, parts, strict=True)], "float64")
+    return np.hstack([_base_matrix(texts, base), words.reshape(len(texts), len(WORD_COLUMNS))])
 
 
-def _raw_predict(texts: list[str], feats: np.ndarray, model: dict) -> np.ndarray:
+def _joined(texts: list[str], joins: dict[int, list[int]], single, join) -> list:
+    """``single(text)`` of each text, or for a text in ``joins`` the ``join`` of those of the
+    texts it is made of (computed first)."""
+    out: list = [None] * len(texts)
+    for i, t in enumerate(texts):
+        if i not in joins:
+            out[i] = single(t)
+    for i, of in joins.items():
+        out[i] = join([out[j] for j in of])
+    return out
+
+
+def _raw_predict(
+    texts: list[str], feats: np.ndarray, model: dict, joins: dict | None = None
+) -> np.ndarray:
     c = _compiled(model)
     # Each row summed exactly (fsum), not by a BLAS matrix product: BLAS rounds a row differently
     # by batch size and position, and a text's tone must not depend on what it was scored with.
     terms = ((feats[:, c.col] - c.mu) / c.sd) * c.w
     raw = c.intercept + np.array([math.fsum(row) for row in terms.tolist()], dtype=float)
-    if c.tfidf is not None:
-        raw = raw + np.array([c.tfidf.dot(t) for t in texts])
+    tf = c.tfidf
+    if tf is not None:
+        if joins and tf._chunks is not None:
+            counts = _joined(texts, joins, tf.counts, tf.joined_counts)
+            raw = raw + np.array([tf.dot_counts(k) for k in counts])
+        else:
+            raw = raw + np.array([tf.dot(t) for t in texts])
     return raw
+
+
+def _predict(
+    texts: list[str], base: np.ndarray, joins: dict[int, list[int]] | None = None
+) -> np.ndarray:
+    """:func:`predict_tone` of ``texts`` (``base``: their :data:`BASE_COLUMNS`) with the
+    committed model. ``joins`` maps the position of a text to the positions of texts (not
+    themselves in ``joins``) whose whitespace-separated chunks, in order, are its own: a
+    paragraph and its sentences. Its word features and TF-IDF counts are then theirs, joined,
+    which is what they would be (a test checks it)."""
+    if not texts:
+        return np.zeros(0)
+    model = load_model()
+    raw = _raw_predict(texts, _feature_matrix(texts, base, joins), model, joins)
+    return np.clip(raw, -1.0, 1.0)
 
 
 def predict_tone(

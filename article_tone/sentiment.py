@@ -784,7 +784,8 @@ class Scored:
     words: list[str] | None = None  # the tokens in lower case
     exact: bool = True  # False: TextBlob itself scored it (see the module docstring)
     joinable: bool = False  # see _assess
-    vader_parts: tuple | None = None  # see _VaderParts
+    vader_parts: tuple | None = None  # see FastVader.scores_and_parts
+    joined_from: tuple[str, ...] = ()  # the sentences it was scored from (_joined_paragraph)
 
 
 def score_text(
@@ -873,6 +874,7 @@ def _joined_paragraph(
     vader, vparts = _vader().joined_scores(text, [p.vader_parts for p in parts])
     sc = _scored(text, tokens, chunk_of, exact, words, a, joinable, starts, phrases, vader,
                  vparts)
+    sc.joined_from = tuple(sent_texts)
     return sc, starts
 
 
@@ -933,7 +935,7 @@ def _tone_values(texts: list[str], scored: Sequence[Scored]) -> np.ndarray | Non
     its sentence, a mention context often equals one. The values are the same as predicting
     every row, since a text's tone never depends on its batch (rows are summed exactly)."""
     try:
-        from .calibrated import predict_tone
+        from .calibrated import _predict
     except ImportError:  # calibrated model not installed in this tree
         return None
     if not texts:
@@ -954,7 +956,15 @@ def _tone_values(texts: list[str], scored: Sequence[Scored]) -> np.ndarray | Non
         ],
         dtype="float64",
     )  # BASE_COLUMNS, in order
-    values = np.asarray(predict_tone([texts[i] for i in first], base=base), dtype="float64")
+    # A paragraph scored from its sentences has its word features made from theirs, too.
+    joins = {}
+    for k, i in enumerate(first):
+        of = scored[i].joined_from
+        if of and all(t in row_of for t in of):
+            joins[k] = [row_of[t] for t in of]
+    if any(j in joins for of in joins.values() for j in of):
+        joins = {}  # (a sentence that is itself joined: never, but then nothing is joined)
+    values = np.asarray(_predict([texts[i] for i in first], base, joins), dtype="float64")
     return values if len(first) == len(texts) else values[where]
 
 

@@ -120,6 +120,30 @@ def test_chunk_cached_tfidf_equals_whole_text_tokenizing():
         assert cached.dot(text) == whole.dot(text), text
 
 
+def test_tone_of_a_text_joined_from_others_equals_its_own():
+    # A paragraph scored from its sentences gets its word features and TF-IDF counts from
+    # theirs (calibrated._predict with joins): the same tone, bit for bit, as on its own.
+    from article_tone.sentiment import score_sentences
+
+    sents = TOKENIZING + [POSITIVE, NEGATIVE, NEUTRAL, "It isn't a bad idea, but not good."]
+    paras = [" ".join(sents[i : i + k]) for k in (2, 3) for i in range(len(sents) - k + 1)]
+    texts = sents + paras
+    joins, at = {}, len(sents)
+    for k in (2, 3):
+        for i in range(len(sents) - k + 1):
+            joins[at] = list(range(i, i + k))
+            at += 1
+    s = score_sentences(texts)
+    base = s[["polarity", "subjectivity", "vader_compound"]].to_numpy()
+    vd = calibrated._vader()
+    pnn = [[vd.polarity_scores(t)[k] for k in ("pos", "neg", "neu")] for t in texts]
+    base = np.column_stack([base, np.array(pnn)])
+    joined = calibrated._predict(texts, base, joins)
+    alone = calibrated._predict(texts, base)
+    assert joined.tobytes() == alone.tobytes()
+    assert joined.tobytes() == predict_tone(texts, base=base).tobytes()
+
+
 def test_negated_negative_is_less_negative():
     # A known weakness, measured rather than hidden: "isn't a bad idea" is mildly positive to a
     # reader; tone does not reach positive, but it moves the right way from "is a bad idea".
