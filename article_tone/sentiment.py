@@ -119,11 +119,21 @@ def name_phrases(topics_file: str | None = None) -> tuple[tuple[str, ...], ...]:
 def lexicon_name_phrases(lexicon) -> tuple[tuple[str, ...], ...]:
     """:func:`name_phrases` of a loaded :class:`~article_tone.topics.Lexicon` (its labels, terms
     and patterns: every string its file holds), so an analysis with ``--topics FILE`` knows that
-    file's names without reading it again."""
+    file's names without reading it again. Found once per lexicon object (it is immutable)."""
+    hit = _LEXICON_NAMES.get(id(lexicon))
+    if hit is not None and hit[0] is lexicon:
+        return hit[1]
     strings = tuple(
         s for t in lexicon for s in (t.label, *t.terms, *(p.pattern for p in t.patterns))
     )
-    return _name_phrases_of(strings)
+    names = _name_phrases_of(strings)
+    if len(_LEXICON_NAMES) >= 8:
+        _LEXICON_NAMES.clear()
+    _LEXICON_NAMES[id(lexicon)] = (lexicon, names)  # the lexicon is kept, so its id stays its own
+    return names
+
+
+_LEXICON_NAMES: dict[int, tuple[object, tuple]] = {}
 
 
 @lru_cache(maxsize=8)

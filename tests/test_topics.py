@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -289,3 +290,39 @@ def test_names_of_a_custom_lexicon_are_masked_and_kept_whole(tmp_path):
     assert custom.terms.set_index("term").loc["happy valley", "count"] == 2
     assert "happy valley" not in set(default.terms["term"])
     assert "happy valley council" in set(bigrams(custom)["bigram"])
+
+
+def test_required_literals_of_the_shipped_patterns():
+    from article_tone.topics import required_literals
+
+    lits = {rx.pattern: required_literals(rx) for t in load_lexicon() for rx in t.patterns}
+    assert lits[r"(?<=extension to the )new start\b"] == ("new start",)  # not the look-behind
+    assert lits[r"\b(?:Trump|Pompeo) and (?:Putin|Lavrov)\b"] == ("Trump", "Pompeo")
+    assert required_literals(re.compile("(?i)iran")) is None  # case-insensitive: none known
+    assert required_literals(re.compile("Iran(?i:ian)s?")) == ("Iran",)
+    assert required_literals(re.compile("x*|y")) is None  # an alternative needs nothing
+    assert required_literals(re.compile("(?:ab)+c")) == ("ab",)
+
+
+_PIECES = ["a", "b", "ab", "ba", r"\b", "(?<=a)", "(?=b)", "[ab]", "a?", "(?:ab|b)", "(?:a|)",
+           "b+", "(?:ab)*", "(a|ba)", "(?i:a)", ".", " ", "(?!a)", "a{2}", "(?:b{0,2}a)"]
+
+
+def test_required_literals_never_rule_out_a_real_match():
+    # every pattern of one or two pieces, on every text of up to 5 letters from "ab ", searched
+    # from several starts: wherever a non-empty match lies, one of its literals lies there too
+    import itertools
+
+    from article_tone.topics import required_literals
+
+    texts = ["".join(t) for n in range(6) for t in itertools.product("ab ", repeat=n)]
+    for k in (1, 2):
+        for pieces in itertools.product(_PIECES, repeat=k):
+            rx = re.compile("".join(pieces))
+            lits = required_literals(rx)
+            if lits is None:
+                continue
+            for text in texts:
+                for start in range(min(3, len(text) + 1)):
+                    if any(m.end() > m.start() for m in rx.finditer(text, start)):
+                        assert any(text.find(x, start) >= 0 for x in lits), (rx.pattern, text)
