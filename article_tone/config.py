@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,8 +40,22 @@ def display_path(path: str | Path) -> str:
 
     Outputs (CSV, JSON, notebooks) use this so they do not depend on where the repo lives.
     """
-    p = Path(path)
     try:
-        return p.resolve().relative_to(ROOT).as_posix()
-    except (ValueError, OSError):
+        return _resolved(os.fspath(path)).relative_to(ROOT).as_posix()
+    except (ValueError, OSError, TypeError):
         return str(path)
+
+
+def _resolved(path: str) -> Path:
+    """``Path(path).resolve()``, with the folder resolved once per folder (and working
+    directory): a corpus resolves thousands of files in a few folders, and resolving walks
+    every component of the path."""
+    folder, name = os.path.split(path)
+    if not name or name in (".", "..") or os.path.islink(path):
+        return Path(path).resolve()
+    return _resolved_folder(folder, os.getcwd()) / name
+
+
+@lru_cache(maxsize=256)
+def _resolved_folder(folder: str, cwd: str) -> Path:
+    return Path(os.path.join(cwd, folder)).resolve()

@@ -229,3 +229,25 @@ def test_clean_text_equals_the_regex_on_any_text(text):
     from article_tone.article import _WS, clean_text
 
     assert clean_text(text) == _WS.sub(" ", text).strip()
+
+
+def test_display_path_resolves_like_pathlib(tmp_path, monkeypatch):
+    # display_path resolves each folder once; it must say what Path.resolve would say, for
+    # files and folders behind symlinks, relative paths and the project's own files.
+    from pathlib import Path
+
+    from article_tone import config
+
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "b.txt").symlink_to(config.SEED_ARTICLE)
+    monkeypatch.chdir(tmp_path)
+    for p in ["real/a.txt", "link/a.txt", "link/b.txt", str(tmp_path / "link" / "b.txt"),
+              "real/../link/a.txt", ".", "", "missing/c.txt", str(config.SEED_ARTICLE)]:
+        try:
+            want = Path(p).resolve().relative_to(config.ROOT).as_posix()
+        except ValueError:
+            want = p
+        assert config.display_path(p) == want, p
+    assert config.display_path("link/b.txt") == "seeds/000_f9d92dfb58a1c3ba.txt"
