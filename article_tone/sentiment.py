@@ -568,8 +568,13 @@ def _vader():
     class FastVader(vs.SentimentIntensityAnalyzer):
         def __init__(self):
             super().__init__()
+            # (every one is beyond ASCII: str.isascii, which costs nothing, rules them out)
             self._emoji_chars = frozenset(k for k in self.emojis if len(k) == 1)
-            self._words: dict[str, tuple[str, str, bool]] = {}  # chunk -> word, lower, isupper
+            if any(k.isascii() for k in self._emoji_chars):
+                raise RuntimeError("VADER has an ASCII emoji: the fast path would miss it")
+            # chunk -> word, lower case, all caps, and whether VADER values it (a lexicon word,
+            # not a booster: the other words are 0 whatever their neighbours)
+            self._words: dict[str, tuple[str, str, bool, bool]] = {}
 
         def polarity_scores(self, text):
             return self.scores_and_parts(text)[0]
@@ -578,7 +583,7 @@ def _vader():
             """``polarity_scores(text)``, and the parts that :meth:`joined_scores` reuses:
             ``(words, lower-case words, all-caps flags, cap differential, the value of each
             word before the "but" rule)``, or None when VADER itself scored the text."""
-            if not self._emoji_chars.isdisjoint(text):
+            if not (text.isascii() or self._emoji_chars.isdisjoint(text)):
                 return super().polarity_scores(text), None
             text = text.strip()
             cache = self._words
@@ -587,29 +592,38 @@ def _vader():
                 e = cache.get(chunk)
                 if e is None:
                     w = strip_word(chunk)
-                    e = (w, w.lower(), w.isupper())
+                    lw = w.lower()
+                    e = (w, lw, w.isupper(), lw in self.lexicon and lw not in booster)
                     if len(cache) < _CHUNK_CACHE_MAX:
                         cache[chunk] = e
                 entries.append(e)
-            words = [e[0] for e in entries]
-            wl = [e[1] for e in entries]
-            caps = [e[2] for e in entries]
+            if entries:
+                words, wl, caps, valued = map(list, zip(*entries, strict=True))
+            else:
+                words, wl, caps, valued = [], [], [], []
             is_cap_diff = 0 < len(words) - sum(caps) < len(words)  # vs.allcap_differential
-            lexicon, last = self.lexicon, len(words) - 1
-            sentiments = []
-            for i, lw in enumerate(wl):
-                if (
-                    lw in booster
-                    or (i < last and lw == "kind" and wl[i + 1] == "of")
-                    or lw not in lexicon
-                ):
-                    sentiments.append(0)
-                else:
-                    sentiments.append(self._valence(wl, caps, is_cap_diff, i))
+            last = len(words) - 1
+            sentiments = [0] * len(words)  # VADER's loop, for the words it values
+            for i in [i for i, v in enumerate(valued) if v]:
+                if not (i < last and wl[i] == "kind" and wl[i + 1] == "of"):
+                    sentiments[i] = self._valence(wl, caps, is_cap_diff, i)
             parts = (words, wl, caps, is_cap_diff, sentiments)
             if "but" in wl:  # _but_check changes the list it is given
                 sentiments = but_check(words, list(sentiments))
             return self.score_valence(sentiments, text), parts
+
+        @staticmethod
+        def _sift_sentiment_scores(sentiments):
+            """VADER's, looping over the words with a value only (the others are 0 and only
+            counted): the same sums, added in the same order."""
+            valued = [x for x in sentiments if x]
+            pos_sum = neg_sum = 0.0
+            for x in valued:
+                if x > 0:
+                    pos_sum += float(x) + 1
+                if x < 0:
+                    neg_sum += float(x) - 1
+            return pos_sum, neg_sum, len(sentiments) - len(valued)
 
         def _value(self, wl, caps, is_cap_diff, i):
             """The value of word ``i`` before the "but" rule (the loop of ``polarity_scores``)."""
@@ -630,7 +644,9 @@ def _vader():
             text's cap differential), so the value of a word at least three words from the start
             of its sentence and three from its end is the same in the joined text; only the
             others are computed again."""
-            if any(p is None for p in parts) or not self._emoji_chars.isdisjoint(text):
+            if any(p is None for p in parts) or not (
+                text.isascii() or self._emoji_chars.isdisjoint(text)
+            ):
                 return self.scores_and_parts(text)
             text = text.strip()
             words, wl, caps = [], [], []
