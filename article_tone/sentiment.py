@@ -420,6 +420,15 @@ def _chunk_tokens(chunk: str) -> tuple[str, ...]:
     return tuple(tokens)
 
 
+def _chunk_entry(chunk: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The tokens of a chunk and the same in lower case (cached while the cache has room)."""
+    toks = _chunk_tokens(chunk)
+    entry = (toks, tuple(t.lower() for t in toks))
+    if len(_CHUNK_CACHE) < _CHUNK_CACHE_MAX:
+        _CHUNK_CACHE[chunk] = entry
+    return entry
+
+
 def pattern_tokens(text: str) -> tuple[list[str], list[int], bool]:
     """TextBlob's tokens of ``text`` as written, the chunk (whitespace-separated piece) each
     comes from, and whether the fast path is exact for this text (see the module docstring)."""
@@ -429,21 +438,18 @@ def pattern_tokens(text: str) -> tuple[list[str], list[int], bool]:
 def _pattern_tokens(text: str) -> tuple[list[str], list[int], bool, list[str]]:
     """:func:`pattern_tokens`, plus the tokens in lower case."""
     _, guard = _tokenizer_parts()
+    get = _CHUNK_CACHE.get
     tokens: list[str] = []
     words: list[str] = []
     chunk_of: list[int] = []
-    cache = _CHUNK_CACHE
     for k, chunk in enumerate(text.split()):
-        entry = cache.get(chunk)
-        if entry is None:
-            toks = _chunk_tokens(chunk)
-            entry = (toks, tuple(t.lower() for t in toks))
-            if len(cache) < _CHUNK_CACHE_MAX:
-                cache[chunk] = entry
-        toks, lows = entry
+        toks, lows = get(chunk) or _chunk_entry(chunk)
         tokens += toks
         words += lows
-        chunk_of += [k] * len(toks)
+        if len(toks) == 1:  # most chunks are one token
+            chunk_of.append(k)
+        else:
+            chunk_of += [k] * len(toks)
     exact = (
         "\n" not in text
         and "\r" not in text
@@ -586,17 +592,8 @@ def _vader():
             if not (text.isascii() or self._emoji_chars.isdisjoint(text)):
                 return super().polarity_scores(text), None
             text = text.strip()
-            cache = self._words
-            entries = []
-            for chunk in text.split():
-                e = cache.get(chunk)
-                if e is None:
-                    w = strip_word(chunk)
-                    lw = w.lower()
-                    e = (w, lw, w.isupper(), lw in self.lexicon and lw not in booster)
-                    if len(cache) < _CHUNK_CACHE_MAX:
-                        cache[chunk] = e
-                entries.append(e)
+            get = self._words.get
+            entries = [get(chunk) or self._entry(chunk) for chunk in text.split()]
             if entries:
                 words, wl, caps, valued = map(list, zip(*entries, strict=True))
             else:
@@ -611,6 +608,16 @@ def _vader():
             if "but" in wl:  # _but_check changes the list it is given
                 sentiments = but_check(words, list(sentiments))
             return self.score_valence(sentiments, text), parts
+
+        def _entry(self, chunk):
+            """A chunk's word (VADER's ``SentiText``: punctuation stripped), in lower case, all
+            caps or not, and valued or not (cached while the cache has room)."""
+            w = strip_word(chunk)
+            lw = w.lower()
+            e = (w, lw, w.isupper(), lw in self.lexicon and lw not in booster)
+            if len(self._words) < _CHUNK_CACHE_MAX:
+                self._words[chunk] = e
+            return e
 
         @staticmethod
         def _sift_sentiment_scores(sentiments):
