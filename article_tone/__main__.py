@@ -68,10 +68,14 @@ def cmd_analyze(args) -> int:
 
 
 def cmd_corpus(args) -> int:
-    from .corpus import analyze_corpus, write_corpus
-
     if args.scheduler and args.engine != "dask":
         raise ArticleError(args.path, "--scheduler needs --engine dask")
+    if args.engine == "dask" and not args.scheduler and args.start_method == "forkserver":
+        from .workers import start_fork_server
+
+        start_fork_server()  # before pandas and the pipeline are imported here: they overlap
+    from .corpus import analyze_corpus, write_corpus
+
     try:
         corpus = analyze_corpus(args.path, engine=args.engine, workers=args.workers,
                                 topics=args.topics, scheduler=args.scheduler,

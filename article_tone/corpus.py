@@ -42,6 +42,7 @@ import pandas as pd
 
 from .config import START_METHODS, display_path
 from .errors import ArticleError
+from .workers import start_fork_server as _start_fork_server
 
 ENGINES = ("pandas", "dask")
 TABLES = ("paragraphs", "sentences", "terms", "topic_mentions", "topic_tone")
@@ -284,9 +285,14 @@ def _gc_paused():
 
 def analyze_chunk(items: Sequence[tuple[str, str]], topics: str | None = None) -> dict:
     """Analyse a chunk of ``(key, path)``: the tagged tables, one ``articles`` row each, and
-    ``skipped`` rows for files that failed. Pure: the same chunk gives the same result anywhere."""
+    ``skipped`` rows for files that failed. Pure: the same chunk gives the same tables anywhere
+    (``busy``, the seconds it took and the CPU seconds of its process, is the only other item).
+    """
+    t, cpu = time.perf_counter(), time.process_time()
     with _gc_paused():
-        return _analyze_chunk(items, topics)
+        out = _analyze_chunk(items, topics)
+    out["busy"] = (time.perf_counter() - t, time.process_time() - cpu)
+    return out
 
 
 def _analyze_chunk(items: Sequence[tuple[str, str]], topics: str | None) -> dict:
@@ -355,7 +361,9 @@ class Corpus:
     timings: dict = field(default_factory=dict, compare=False)
     """Seconds: ``start`` (Dask: ``cluster`` start plus worker ``warm_up``), ``compute``,
     ``shutdown`` (Dask: closing the cluster this call started), ``assemble`` (the chunks' tables
-    put together) and ``total``."""
+    put together) and ``total``; ``busy`` and ``busy_cpu``: the wall and CPU seconds spent in
+    the chunks, summed over the workers (``busy / (workers x compute)`` is how fully the
+    workers were used)."""
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables written by ``python -m article_tone corpus``, by file stem."""
@@ -409,29 +417,6 @@ def _run_pandas(chunks, topics, bar) -> list[dict]:
         results.append(analyze_chunk(chunk, topics))
         bar.update(len(chunk))
     return results
-
-
-FORK_SERVER_PRELOAD = ("distributed", "article_tone._forkserver")
-"""What the fork server imports before it forks a worker: Dask, then the pipeline with every
-analyzer built (:mod:`article_tone._forkserver`)."""
-
-
-def _start_fork_server() -> None:
-    """Start multiprocessing's fork server now, preloaded with :data:`FORK_SERVER_PRELOAD`.
-
-    Called before this process imports Dask: the fork server then imports Dask, pandas and the
-    pipeline on one core while this process imports Dask and starts the scheduler on the other,
-    and the workers forked from it start with the analyzers built, instead of each building them
-    again (on 2 cores the Dask engine starts ~0.6 s sooner). It returns at once; the server
-    answers when its imports are done. A fork server already running in this process (from an
-    earlier cluster) is used as it is. Where the platform has no fork server, it does nothing.
-    """
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return
-    from multiprocessing import forkserver
-
-    multiprocessing.get_context("forkserver").set_forkserver_preload(list(FORK_SERVER_PRELOAD))
-    forkserver.ensure_running()
 
 
 def _client(scheduler, workers: int, start_method: str = START_METHODS[0]):
@@ -577,7 +562,9 @@ def analyze_corpus(
     corpus = _assemble(results, engine, workers, timings, topics)
     t4 = time.perf_counter()
     timings.update(
-        start=t1 - t0, compute=t2 - t1, shutdown=t3 - t2, assemble=t4 - t3, total=t4 - t0
+        start=t1 - t0, compute=t2 - t1, shutdown=t3 - t2, assemble=t4 - t3, total=t4 - t0,
+        busy=math.fsum(r["busy"][0] for r in results),
+        busy_cpu=math.fsum(r["busy"][1] for r in results),
     )
     return corpus
 

@@ -105,9 +105,15 @@ def _naive(paths: list[str]) -> dict:
 
 
 def _engine(paths: list[str], engine: str, workers: int, start_method: str | None = None) -> dict:
-    """One ``analyze_corpus`` call, as a user makes it: the Dask engine starts (and stops) its
-    own LocalCluster (its workers started by ``start_method``, default: the engine's)."""
+    """One ``analyze_corpus`` call, as ``python -m article_tone corpus`` makes it: the Dask
+    engine starts (and stops) its own LocalCluster (its workers started by ``start_method``,
+    default: the engine's); with the fork server, that is started first, before the pipeline
+    is imported, as the command line does."""
     t0 = time.perf_counter()
+    if engine == "dask" and (start_method or "forkserver") == "forkserver":
+        from article_tone.workers import start_fork_server
+
+        start_fork_server()
     from article_tone.corpus import analyze_corpus
 
     t_import = time.perf_counter() - t0

@@ -142,6 +142,7 @@ def test_engines_give_identical_tables(pandas_result, small_corpus, start_method
     t = dask_result.timings
     assert t["cluster"] > 0 and t["warm_up"] > 0 and t["compute"] > 0 and t["shutdown"] > 0
     assert t["start"] == pytest.approx(t["cluster"] + t["warm_up"])
+    assert 0 < t["busy_cpu"] and 0 < t["busy"] <= 2 * t["compute"] + 1e-6  # two workers at most
     for name, table in pandas_result.tables().items():
         pdt.assert_frame_equal(table, dask_result.tables()[name], check_exact=True, obj=name)
 
@@ -348,3 +349,17 @@ def test_no_topic_corpus_degrades_to_sentences(tmp_path):
         fig, data = build(c)
         assert not len(data)
         assert fig.axes[0].texts  # a sentence, not an empty chart
+
+
+def test_the_fork_server_can_start_before_pandas_is_imported():
+    # The command line starts the workers' fork server first, so that its imports (Dask, the
+    # pipeline, the analyzers) overlap with its own: neither the package nor its worker module
+    # may pull pandas in on import.
+    code = (
+        "import sys, article_tone, article_tone.workers, article_tone.__main__\n"
+        "print('pandas' in sys.modules, 'distributed' in sys.modules)\n"
+        "from article_tone import analyze\n"
+        "print(analyze.__module__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False", "article_tone.pipeline"]
