@@ -156,6 +156,37 @@ def _raw_tokens(text: str) -> list[tuple[str, bool, str]]:
     return out
 
 
+_CHUNK_TOKENS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
+_CHUNK_TOKENS_MAX = 200_000
+
+
+def _chunk_tokens(text: str) -> tuple[list[str], list[str], list[str]]:
+    """The tokens of :func:`_raw_tokens` (as written, and lower case with ’ as ') and their
+    kinds, found chunk by chunk and cached per whitespace-separated chunk: no token holds
+    whitespace and the only look-ahead, after a final apostrophe, sees a non-word character
+    either way, so a text's tokens are its chunks' (a test checks it)."""
+    toks: list[str] = []
+    kinds: list[str] = []
+    lower: list[str] = []
+    get = _CHUNK_TOKENS.get
+    for chunk in text.split():  # (no-break spaces split chunks too, as _raw_tokens has it)
+        entry = get(chunk)
+        if entry is None:
+            found = [(a or w or st, "abbr" if a else "word" if w else "stop")
+                     for a, w, st in _TOKEN.findall(chunk)]
+            entry = (
+                tuple(t for t, _ in found),
+                tuple(k for _, k in found),
+                tuple(t.lower().replace("’", "'") for t, _ in found),
+            )
+            if len(_CHUNK_TOKENS) < _CHUNK_TOKENS_MAX:
+                _CHUNK_TOKENS[chunk] = entry
+        toks += entry[0]
+        kinds += entry[1]
+        lower += entry[2]
+    return toks, kinds, lower
+
+
 def _term_of(tok: str, initial: bool, kind: str, stop: frozenset[str]) -> str | None:
     if kind == "abbr":
         t = tok.lower()
@@ -205,13 +236,13 @@ def tokenize(
     stop = stopwords()
     cache = _TERM_CACHE
     context_first = {a for a, _ in CONTEXT_NAMES}
-    raw = _raw_tokens(text)
-    lower = [t.lower().replace("’", "'") for t, _, _ in raw]
+    toks, kinds, lower = _chunk_tokens(text)
     out: list[str] = []
     i = 0
-    n = len(raw)
+    n = len(toks)
     while i < n:
-        tok, initial, kind = raw[i]
+        tok, kind = toks[i], kinds[i]
+        initial = i == 0 or kinds[i - 1] == "stop"  # as _raw_tokens marks them
         if kind == "stop":
             if breaks and out and out[-1] != _BREAK:
                 out.append(_BREAK)
@@ -223,7 +254,7 @@ def tokenize(
             cand = [
                 _POSSESSIVE.sub("", w) if j == k - 1 else w for j, w in enumerate(lower[i : i + k])
             ]
-            if tuple(cand) == ph and all(raw[j][2] != "stop" for j in range(i, i + k)):
+            if tuple(cand) == ph and all(kinds[j] != "stop" for j in range(i, i + k)):
                 matched = ph
                 break
         if (

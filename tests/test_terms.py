@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from article_tone.terms import (
     bigrams,
@@ -98,3 +100,19 @@ def test_stop_words_are_scikit_learns():
     from article_tone.terms import english_stop_words
 
     assert english_stop_words() == ENGLISH_STOP_WORDS
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["U.S.", "e.g.", "New", "START", "Sea's", "’s", "'", "it's",
+                                 "win-win", "3.5", ".", "!?", ";", ":", " ", "\u00a0", "\n",
+                                 "x'", "’", "Ro‐ma", "é", "_", "a.b."]), max_size=16).map("".join))
+def test_chunk_tokens_are_the_raw_tokens_of_the_whole_text(text):
+    # tokenize reads its tokens chunk by chunk (cached); they must be _raw_tokens' own
+    from article_tone.terms import _chunk_tokens, _raw_tokens
+
+    toks, kinds, lower = _chunk_tokens(text)
+    initial = [i == 0 or kinds[i - 1] == "stop" for i in range(len(toks))]
+    want = _raw_tokens(text)
+    flags = [f and k != "stop" for f, k in zip(initial, kinds, strict=True)]
+    assert list(zip(toks, flags, kinds, strict=True)) == want
+    assert lower == [t.lower().replace("’", "'") for t, _, _ in want]
