@@ -787,13 +787,17 @@ def _vader():
 
 
 def clear_text_caches() -> None:
-    """Forget every per-chunk cache built from texts seen so far: TextBlob tokens, VADER words
-    and the calibrated model's features. Results do not change; for cold-start timings."""
+    """Forget every per-chunk cache built from texts seen so far: TextBlob tokens, VADER words,
+    the calibrated model's features and the terms' tokens. Results do not change; for
+    cold-start timings."""
+    from . import terms
     from .calibrated import clear_text_caches as clear_calibrated
 
     _CHUNK_CACHE.clear()
     _vader()._words.clear()
     clear_calibrated()
+    terms._CHUNK_TOKENS.clear()
+    terms._TERM_CACHE.clear()
 
 
 def vader_scores(text: str) -> dict:

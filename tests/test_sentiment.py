@@ -232,6 +232,12 @@ def test_clearing_text_caches_changes_no_score():
     sentiment.clear_text_caches()
     assert not sentiment._CHUNK_CACHE and not sentiment._vader()._words
     assert not calibrated._WORD_ROWS[0]._chunks
+    from article_tone import terms
+
+    terms.tokenize("Some words here.")
+    assert terms._CHUNK_TOKENS
+    sentiment.clear_text_caches()
+    assert not terms._CHUNK_TOKENS and not terms._TERM_CACHE
     pd.testing.assert_frame_equal(sentiment.score_sentences(texts), before, check_exact=True)
 
 
