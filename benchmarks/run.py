@@ -166,7 +166,8 @@ def _agreement(corpus: Path) -> dict:
 
 
 def _profile(paths: list[str]) -> dict:
-    """Where one article's time goes: analyze's direct callees (cProfile, cumulative)."""
+    """Where one article's time goes in corpus mode: the stages of ``analysis_tables`` and
+    the reading of the file (cProfile, cumulative, over the second half of ``paths``)."""
     import cProfile
     import pstats
 
@@ -182,12 +183,16 @@ def _profile(paths: list[str]) -> dict:
     analyze_chunk(items[len(items) // 2 :])
     prof.disable()
     stats = pstats.Stats(prof)
+    parents = {("pipeline.py", "analysis_tables"), ("corpus.py", "_analyze_chunk")}
     rows, total = [], 0.0
     for func, (_cc, _nc, _tt, ct, callers) in stats.stats.items():
-        if func[2] == "analyze" and func[0].endswith("pipeline.py"):
+        name = (Path(func[0]).name, func[2])
+        if name == ("corpus.py", "_analyze_chunk"):
             total = ct
+        if name == ("pipeline.py", "analysis_tables"):
+            continue  # its callees are listed instead
         for caller in callers:
-            if caller[2] == "analyze" and caller[0].endswith("pipeline.py"):
+            if (Path(caller[0]).name, caller[2]) in parents:
                 rows.append(
                     (
                         f"{Path(func[0]).parent.name}/{Path(func[0]).name}:{func[2]}",
@@ -262,6 +267,7 @@ def _run_child(name: str, paths_file: Path, corpus: Path, workers: int) -> dict:
         "--workers",
         str(workers),
     ]
+    cpu0 = _cpu_jiffies()
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=HERE.parent
@@ -292,10 +298,25 @@ def _run_child(name: str, paths_file: Path, corpus: Path, workers: int) -> dict:
     if proc.returncode or not lines:
         raise SystemExit(f"benchmark {name} failed (exit {proc.returncode}):\n{err[-3000:]}")
     res = json.loads(lines[-1][len("RESULT ") :])
+    cpu1 = _cpu_jiffies()
     res.update({"process_wall_s": wall, "peak_rss_mb": peak[0] / 2**20})
+    if cpu0 and cpu1 and sum(cpu1) > sum(cpu0):
+        # the share of the machine's CPU time the hypervisor gave to other guests meanwhile
+        res["steal_share"] = (cpu1[7] - cpu0[7]) / (sum(cpu1) - sum(cpu0))
     what = f"{name}, {res['articles']:,} articles" if "articles" in res else name
     print(f"  {what}: {wall:.1f} s, peak RSS {peak[0] / 2**20:.0f} MB", file=sys.stderr)
     return res
+
+
+def _cpu_jiffies() -> list[int] | None:
+    """The machine's CPU time so far, by kind (user, nice, system, idle, iowait, irq, softirq,
+    steal), from /proc/stat; None where there is none."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = f.readline().split()
+    except OSError:
+        return None
+    return [int(x) for x in fields[1:9]] if fields and fields[0] == "cpu" else None
 
 
 def _count_words(paths: list[str]) -> int:
@@ -346,7 +367,27 @@ def _speed_text(res: dict) -> str:
         f"pure-Python loop ({REFERENCE_LOOP:,} multiply-adds, timed before each round and at the "
         f"end) took {v[0]:.2f}–{v[-1]:.2f} s (median {v[len(v) // 2]:.2f} s); compare it before "
         "comparing these figures with a run on another machine."
+        + _steal_summary(res)
     )
+
+
+def _steal_summary(res: dict) -> str:
+    shares = sorted(
+        r["steal_share"] for v in res["whole"].values() for r in v if "steal_share" in r
+    )
+    if not shares:
+        return ""
+    return (
+        f" It is a virtual machine: during the whole-corpus runs the hypervisor gave "
+        f"{shares[0]:.0%}–{shares[-1]:.0%} (median {shares[len(shares) // 2]:.0%}) of its CPU "
+        "time to other guests (\"CPU stolen\" below, from /proc/stat), which slows every run "
+        "unevenly."
+    )
+
+
+def _steal_text(run: dict) -> str:
+    """The share of the machine's CPU that the hypervisor gave to other guests during a run."""
+    return f"{run['steal_share']:.0%}" if "steal_share" in run else "n/a"
 
 
 def report(res: dict) -> str:
@@ -378,12 +419,13 @@ def report(res: dict) -> str:
                 f"{v['process_wall_s'] - v['wall_s']:.1f}",
                 f"{w[-1] / wall[k]:,.0f}",
                 f"{max(r['peak_rss_mb'] for r in runs[k]):.0f}",
+                _steal_text(v),
             ]
         )
     n_runs = len(runs["naive"])
     header = ["method", "wall s (median)", f"range of {n_runs} run{'s' if n_runs > 1 else ''}",
               "start-up s", "compute s", "shutdown + assembly s", "interpreter start + exit s",
-              "words/s", "peak RSS MB"]
+              "words/s", "peak RSS MB", "CPU stolen"]
     growth = [
         [labels[k]]
         + [f"{r['process_wall_s']:.1f} ({r['compute_s']:.1f})" for r in m[k]]
@@ -516,11 +558,12 @@ def report(res: dict) -> str:
             "## Where the time of one article goes",
             "",
             f"pandas engine, unprofiled: {pr['ms_per_article_unprofiled']:.1f} ms per article. "
-            f"cProfile of `pipeline.analyze` over {pr['articles']} articles "
-            f"({pr['analyze_s']:.1f} s profiled; shares of that):",
+            f"cProfile of one corpus chunk of {pr['articles']} articles "
+            f"({pr['analyze_s']:.1f} s profiled; shares of that; the stages of "
+            "`pipeline.analysis_tables`, and reading the file):",
             "",
             _fmt_table(
-                ["stage (direct callee of analyze)", "seconds", "share"],
+                ["stage", "seconds", "share"],
                 [
                     [f"`{s['stage']}`", f"{s['seconds']:.2f}", f"{s['share']:.0%}"]
                     for s in pr["stages"]
