@@ -26,6 +26,7 @@ A file that cannot be analysed (not text, no body, unreadable, ...) is reported 
 from __future__ import annotations
 
 import gc
+import hashlib
 import math
 import multiprocessing
 import os
@@ -168,6 +169,73 @@ def _file_sizes(items: Sequence[tuple[str, str]]) -> list[int]:
         except OSError:
             sizes.append(0)
     return sizes
+
+
+def find_copies(items: Sequence[tuple[str, str]], sizes: Sequence[int] | None = None) -> dict:
+    """``{position: position of the original}`` for each file that is a byte-for-byte copy of
+    an earlier one in ``items`` (syndicated or re-filed articles are common in archives).
+
+    Only files that share a size are read and hashed (SHA-256). A file that cannot be read is
+    nobody's copy (it is reported as skipped, with its own reason)."""
+    sizes = _file_sizes(items) if sizes is None else sizes
+    by_size: dict[int, list[int]] = {}
+    for i, size in enumerate(sizes):
+        if size:
+            by_size.setdefault(size, []).append(i)
+    copies: dict[int, int] = {}
+    for group in by_size.values():
+        if len(group) < 2:
+            continue
+        first: dict[str, int] = {}
+        for i in group:
+            try:
+                digest = hashlib.sha256(Path(items[i][1]).read_bytes()).hexdigest()
+            except OSError:
+                continue
+            if digest in first:
+                copies[i] = first[digest]
+            else:
+                first[digest] = i
+    return copies
+
+
+def _with_copies(tables: dict[str, pd.DataFrame], items, copies: dict[int, int]) -> dict:
+    """The tables of the files analysed, plus those of their copies: each copy gets its
+    original's rows under its own key (and, in ``articles`` and ``skipped``, its own path),
+    all in the order of ``items``, as if every file had been analysed."""
+    keys = [k for k, _ in items]
+    order = {k: n for n, k in enumerate(keys)}
+    of: dict[str, list[str]] = {}
+    for i, j in copies.items():
+        of.setdefault(keys[j], []).append(keys[i])
+    own_path = {keys[i]: display_path(items[i][1]) for i in copies}
+    out = {}
+    for name, table in tables.items():
+        if not len(table) or "article" not in table.columns:
+            out[name] = table
+            continue
+        a = table["article"].to_numpy()
+        # an article's rows are contiguous (chunks hold whole articles, in order): its run
+        starts = np.flatnonzero(np.concatenate([[True], a[1:] != a[:-1]]))
+        ends = np.append(starts[1:], len(a))
+        runs = [(order[a[s]], a[s], s, e) for s, e in zip(starts, ends, strict=True)]
+        runs += [(order[c], c, s, e) for _, k, s, e in runs for c in of.get(k, ())]
+        runs.sort()
+        lengths = [e - s for _, _, s, e in runs]
+        full = table.take(np.concatenate([np.arange(s, e) for _, _, s, e in runs]))
+        full = full.reset_index(drop=True)
+        article = np.repeat(np.array([k for _, k, _, _ in runs], dtype=object), lengths)
+        full["article"] = pd.Series(article, index=full.index, dtype=object)  # not str
+        if "path" in full.columns:
+            path = full["path"].to_numpy(dtype=object, copy=True)
+            at = 0
+            for (_, k, _, _), n in zip(runs, lengths, strict=True):
+                if k in own_path:
+                    path[at : at + n] = own_path[k]
+                at += n
+            full["path"] = pd.Series(path, index=full.index, dtype=object)
+        out[name] = full
+    return out
 
 
 # ------------------------------------------------------------------------------------------
@@ -358,6 +426,9 @@ class Corpus:
     workers: int = 1
     topics: str | None = None
     """The topic lexicon file used (None: the default ``data/topics.toml``)."""
+    copies: int = 0
+    """How many files were byte-for-byte copies of others: analysed once, reported for each
+    (see :func:`find_copies`)."""
     timings: dict = field(default_factory=dict, compare=False)
     """Seconds: ``start`` (Dask: ``cluster`` start plus worker ``warm_up``), ``compute``,
     ``shutdown`` (Dask: closing the cluster this call started), ``assemble`` (the chunks' tables
@@ -372,10 +443,16 @@ class Corpus:
     def summary(self) -> str:
         """One line: what was analysed and what was skipped."""
         n_words = int(self.articles["n_words"].sum()) if len(self.articles) else 0
+        copies = (
+            f"; {self.copies:,} file{'s are copies' if self.copies > 1 else ' is a copy'} "
+            "of another, analysed once"
+            if self.copies
+            else ""
+        )
         return (
             f"{len(self.articles):,} articles analysed, {len(self.skipped):,} skipped "
             f"({len(self.paragraphs):,} paragraphs, {len(self.sentences):,} sentences, "
-            f"{n_words:,} words)"
+            f"{n_words:,} words{copies})"
         )
 
     def __repr__(self) -> str:
@@ -383,12 +460,15 @@ class Corpus:
 
 
 def _assemble(
-    results: list[dict], engine: str, workers: int, timings: dict, topics: str | None
+    results: list[dict], engine: str, workers: int, timings: dict, topics: str | None,
+    items=(), copies: dict | None = None,
 ) -> Corpus:
     tables = {}
     for name in TABLES + ("articles", "skipped"):
         parts = [r[name] for r in results if name in r]
         tables[name] = _concat(parts) if parts else pd.DataFrame()
+    if copies:
+        tables = _with_copies(tables, items, copies)
     if not len(tables["articles"].columns):
         tables["articles"] = pd.DataFrame(columns=ARTICLE_COLUMNS)
     if not len(tables["skipped"].columns):
@@ -396,7 +476,8 @@ def _assemble(
     for name in TABLES:  # a corpus where every file failed still has the columns
         if not len(tables[name].columns):
             tables[name] = pd.DataFrame(columns=["article"])
-    return Corpus(**tables, engine=engine, workers=workers, topics=topics, timings=timings)
+    return Corpus(**tables, engine=engine, workers=workers, topics=topics,
+                  copies=len(copies or ()), timings=timings)
 
 
 # ------------------------------------------------------------------------------------------
@@ -492,6 +573,7 @@ def analyze_corpus(
     scheduler=None,
     progress: bool | None = None,
     start_method: str = START_METHODS[0],
+    skip_copies: bool = True,
 ) -> Corpus:
     """Analyse every article of a folder (recursively, ``*.txt``) or of a list of files.
 
@@ -503,7 +585,9 @@ def analyze_corpus(
     ``topics``: the topic lexicon (default ``data/topics.toml``), read once and checked before
     any work starts. ``progress``: a progress bar on stderr (default: when stderr is a terminal).
     Bad files are skipped and listed in ``Corpus.skipped``; a bad lexicon raises
-    :class:`ArticleError`.
+    :class:`ArticleError`. A file that is a byte-for-byte copy of another (:func:`find_copies`)
+    is analysed once and its tables repeated under its own key (``skip_copies=False``
+    analyses every file; the tables are the same).
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
@@ -533,12 +617,17 @@ def analyze_corpus(
         raise ArticleError(paths_or_folder, "no *.txt article files found")
 
     t0 = time.perf_counter()
+    sizes = _file_sizes(items)
+    copies = find_copies(items, sizes) if skip_copies else {}
+    todo = [(it, size) for i, (it, size) in enumerate(zip(items, sizes, strict=True))
+            if i not in copies]
     if engine == "dask":  # chunks by bytes, shrinking, so that workers finish together
-        chunks = guided_chunks(items, workers, _file_sizes(items))
+        chunks = guided_chunks([it for it, _ in todo], workers, [size for _, size in todo])
     else:
-        chunks = chunked(items, max(1, len(items) // 50))
+        chunks = chunked([it for it, _ in todo], max(1, len(todo) // 50))
     timings: dict[str, float] = {}
     with _progress(len(items), progress) as bar:
+        bar.update(len(copies))  # their originals are analysed below
         if engine == "pandas":
             t1 = time.perf_counter()
             results = _run_pandas(chunks, topics, bar)
@@ -559,7 +648,7 @@ def analyze_corpus(
                     if cluster is not None:
                         cluster.close()
             t3 = time.perf_counter()
-    corpus = _assemble(results, engine, workers, timings, topics)
+    corpus = _assemble(results, engine, workers, timings, topics, items, copies)
     t4 = time.perf_counter()
     timings.update(
         start=t1 - t0, compute=t2 - t1, shutdown=t3 - t2, assemble=t4 - t3, total=t4 - t0,

@@ -363,3 +363,29 @@ def test_the_fork_server_can_start_before_pandas_is_imported():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False", "article_tone.pipeline"]
+
+
+def test_copies_are_analysed_once_and_reported_as_their_own(tmp_path):
+    # Byte-identical files (re-filed or syndicated articles) are analysed once; every table
+    # is what analysing each file would give, copies under their own key and path.
+    root = tmp_path / "archive"
+    root.mkdir()
+    for p in sorted(EXAMPLES.glob("*.txt"))[:3]:
+        shutil.copy(p, root / p.name)
+    shutil.copy(SEED_ARTICLE, root / "a-seed.txt")
+    shutil.copy(SEED_ARTICLE, root / "z-seed-again.txt")
+    shutil.copy(next(iter(sorted(EXAMPLES.glob("*.txt")))), root / "m-copy.txt")
+    (root / "bad.txt").write_bytes(b"\x00binary")
+    (root / "bad-too.txt").write_bytes(b"\x00binary")
+    once = analyze_corpus(root, engine="pandas", progress=False)
+    every = analyze_corpus(root, engine="pandas", progress=False, skip_copies=False)
+    assert once.copies == 3 and every.copies == 0  # two seeds, one example, one bad file
+    assert "3 files are copies of another, analysed once" in once.summary()
+    for name, table in every.tables().items():
+        pdt.assert_frame_equal(once.tables()[name], table, check_exact=True, obj=name)
+    row = once.articles.set_index("article").loc["z-seed-again.txt"]
+    assert row["path"].endswith("z-seed-again.txt") and row["n_paragraphs"] == 11
+    assert set(once.skipped["article"]) == {"bad.txt", "bad-too.txt"}
+    dask = analyze_corpus(root, engine="dask", workers=2, progress=False)
+    for name, table in every.tables().items():
+        pdt.assert_frame_equal(dask.tables()[name], table, check_exact=True, obj=name)
