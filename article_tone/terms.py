@@ -123,12 +123,12 @@ def stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=50_000)
 def lemma(word: str) -> str:
-    """Lower-case lemma of a lower-case word (simplemma, English)."""
+    """Lower-case lemma of a lower-case word (simplemma, English; :mod:`article_tone.lemmas`)."""
     if word in LEMMA_EXCEPTIONS:
         return LEMMA_EXCEPTIONS[word]
-    import simplemma
+    from .lemmas import lemmatize
 
-    return simplemma.lemmatize(word, lang="en").lower()
+    return lemmatize(word).lower()
 
 
 @lru_cache(maxsize=8)
