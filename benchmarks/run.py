@@ -131,6 +131,7 @@ def _engine(paths: list[str], engine: str, workers: int, start_method: str | Non
         "warm_up_s": tm.get("warm_up", 0.0),
         "compute_s": tm["compute"],
         "shutdown_s": tm.get("shutdown", 0.0),
+        "busy_cpu_s": tm.get("busy_cpu", 0.0),
         "wall_s": wall,
         "paragraphs": len(c.paragraphs),
         "sentences": len(c.sentences),
@@ -357,6 +358,32 @@ def _range_text(values: list[float]) -> str:
     return f"{v[len(v) // 2]:.3f}x ({v[0]:.3f}–{v[-1]:.3f})" if v else "n/a"
 
 
+def _busy_text(full: dict, labels: dict, n_workers: int) -> str:
+    """How much CPU the analysis itself took in each engine, and how fully the workers were used:
+    what separates the Dask engine's speed-up from the number of its workers."""
+    cpus, parts = {}, []
+    for k in ("pandas", "dask1", "dask"):
+        v = full.get(k, {})
+        cpu, compute = v.get("busy_cpu_s"), v.get("compute_s")
+        if not cpu or not compute:
+            return ""
+        cpus[k] = cpu
+        workers = n_workers if k == "dask" else 1
+        whose = "its workers' " if workers > 1 else "its "
+        parts.append(
+            f"{labels[k]} {cpu:.1f} s ({100 * cpu / (workers * compute):.0f}% of {whose}"
+            "compute time)"
+        )
+    extra = 100 * (cpus["dask"] / cpus["pandas"] - 1)
+    return (
+        "CPU seconds spent analysing articles (summed over the workers; in brackets the share "
+        "of the compute wall time they fill): " + "; ".join(parts) + f". The {n_workers} Dask "
+        f"workers together spent {abs(extra):.0f}% {'more' if extra >= 0 else 'less'} CPU than "
+        "the pandas engine's one process (each worker fills its own per-chunk caches); the "
+        "rest of the gap to a perfect speed-up is time in which the workers did not run."
+    )
+
+
 def _speed_text(res: dict) -> str:
     ref = res.get("reference_s")
     if not ref:
@@ -524,6 +551,8 @@ def report(res: dict) -> str:
         f"and {naive['sentences']:,} sentences; "
         f"the engines {pandas['paragraphs']:,} paragraphs and "
         f"{pandas['sentences']:,} sentences.",
+        "",
+        _busy_text(full, labels, n_workers),
         "",
         "## Targets",
         "",
