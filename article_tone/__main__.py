@@ -6,6 +6,7 @@ Bad input exits with code 2 and one line ``error: PATH: reason`` on stderr, neve
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -105,10 +106,37 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `... | head -0`: the reader left before the summary line
+        print("error: standard output: closed by the reader before the summary line",
+              file=sys.stderr)
+        return 2
     except OSError as exc:  # e.g. --out is not writable
         print(f"error: {exc.filename or '?'}: {exc.strerror or exc}", file=sys.stderr)
         return 2
 
 
+def exit_now(code: int) -> None:
+    """End the process with ``code`` at once, without tearing the interpreter down.
+
+    Once pandas, Dask and the pipeline are loaded, CPython's finalisation frees every module and
+    object one by one: 0.2-0.3 s after the work is written, for memory the system takes back
+    whole anyway. The exit handlers still run first (Dask's; multiprocessing's, which stop a
+    fork server and its resource tracker) and stdout and stderr are flushed, so nothing written
+    is lost; files were closed when written. Only for the command line's own process: a caller
+    of :func:`main` gets its return value instead.
+    """
+    import atexit
+
+    try:
+        atexit._run_exitfuncs()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe: nothing more can reach it
+                pass
+        os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

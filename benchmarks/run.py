@@ -104,11 +104,15 @@ def _naive(paths: list[str]) -> dict:
             "paragraphs": n_par, "sentences": n_sent, "articles": len(paths)}
 
 
+ENGINE_CHILDREN = ("pandas", "dask", "dask1", "dask_fork")
+
+
 def _engine(paths: list[str], engine: str, workers: int, start_method: str | None = None) -> dict:
     """One ``analyze_corpus`` call, as ``python -m article_tone corpus`` makes it: the Dask
     engine starts (and stops) its own LocalCluster (its workers started by ``start_method``,
     default: the engine's); with the fork server, that is started first, before the pipeline
-    is imported, as the command line does."""
+    is imported, as the command line does; and the process ends as the command line's does
+    (:func:`article_tone.__main__.exit_now`: no interpreter teardown)."""
     t0 = time.perf_counter()
     if engine == "dask" and (start_method or "forkserver") == "forkserver":
         from article_tone.workers import start_fork_server
@@ -657,6 +661,10 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.child:
         child(args)
+        if args.child in ENGINE_CHILDREN:  # they end as the command line does
+            from article_tone.__main__ import exit_now
+
+            exit_now(0)
         return 0
 
     corpus = Path(args.corpus) if args.corpus else _default_corpus()

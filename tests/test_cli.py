@@ -73,3 +73,35 @@ def test_failure_keeps_previous_outputs(tmp_path, seed_path):
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     assert run_cli("analyze", tmp_path / "missing.txt", "--out", out).returncode == 2
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_exit_now_runs_exit_handlers_flushes_and_keeps_the_code(tmp_path):
+    """The command line ends with exit_now: no interpreter teardown, but the exit handlers run,
+    buffered output arrives, and the exit code is the command's."""
+    marker = tmp_path / "atexit-ran"
+    code = (
+        "import atexit, pathlib, sys\n"
+        f"atexit.register(pathlib.Path({str(marker)!r}).write_text, 'yes')\n"
+        "from article_tone.__main__ import exit_now\n"
+        "sys.stdout.write('buffered, no newline'); sys.stderr.write('to stderr')\n"
+        "exit_now(3)\n"
+        "print('never reached')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 3
+    assert r.stdout == "buffered, no newline" and r.stderr == "to stderr"
+    assert marker.read_text() == "yes"
+
+
+def test_exit_code_survives_a_closed_stdout(tmp_path, seed_path):
+    """`... | head -0`: stdout is gone before the summary line. The tables are written all the
+    same, and the failure is one line on stderr (exit code 2), with no traceback."""
+    out = tmp_path / "out"
+    p = subprocess.Popen([sys.executable, "-m", "article_tone", "analyze", str(seed_path),
+                          "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    p.wait(timeout=120)
+    assert p.returncode == 2
+    assert err == "error: standard output: closed by the reader before the summary line\n"
+    assert (out / "paragraphs.csv").exists()

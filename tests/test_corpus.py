@@ -4,10 +4,12 @@ exactly, bad files skipped and reported; and the fast sentence splitter agreeing
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 import subprocess
 import sys
 import textwrap
+import time
 
 import pandas as pd
 import pandas.testing as pdt
@@ -389,3 +391,39 @@ def test_copies_are_analysed_once_and_reported_as_their_own(tmp_path):
     dask = analyze_corpus(root, engine="dask", workers=2, progress=False)
     for name, table in every.tables().items():
         pdt.assert_frame_equal(dask.tables()[name], table, check_exact=True, obj=name)
+
+
+def test_cli_dask_ends_with_no_process_left(small_corpus, pandas_result, tmp_path):
+    """The command line skips the interpreter's teardown (exit_now); its Dask cluster, fork
+    server and their helpers still stop: none of its session's processes outlives it."""
+    import psutil
+
+    out = tmp_path / "out"
+    p = subprocess.Popen(
+        [sys.executable, "-m", "article_tone", "corpus", str(small_corpus), "--out", str(out),
+         "--engine", "dask", "--workers", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        start_new_session=True,
+    )
+    stdout, stderr = p.communicate(timeout=300)
+    assert p.returncode == 0, stderr
+    assert "2 skipped" in stdout and "[dask, 2 workers" in stdout
+    written = pd.read_csv(out / "paragraphs.csv")
+    assert written[["article", "para_no"]].values.tolist() == (
+        pandas_result.paragraphs[["article", "para_no"]].values.tolist()
+    )
+
+    def left() -> list:
+        found = []
+        for proc in psutil.process_iter(["pid"]):
+            try:
+                if os.getsid(proc.pid) == p.pid:
+                    found.append(proc)
+            except (ProcessLookupError, PermissionError):
+                pass
+        return found
+
+    deadline = time.monotonic() + 10
+    while left() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert left() == []
