@@ -71,10 +71,10 @@ def cmd_analyze(args) -> int:
 def cmd_corpus(args) -> int:
     if args.scheduler and args.engine != "dask":
         raise ArticleError(args.path, "--scheduler needs --engine dask")
-    if args.engine == "dask" and not args.scheduler and args.start_method == "forkserver":
-        from .workers import start_fork_server
+    from .workers import start_fork_server_for
 
-        start_fork_server()  # before pandas and the pipeline are imported here: they overlap
+    # before pandas and the pipeline are imported here: their imports overlap
+    start_fork_server_for(args.engine, args.scheduler or None, args.start_method)
     from .corpus import analyze_corpus, write_corpus
 
     try:

@@ -3,7 +3,7 @@
 Importing this module imports the pipeline and builds every analyzer (the lexicons, VADER, the
 calibrated model) once, in the fork server; each worker forked from it starts with them ready,
 instead of every worker building them again while the corpus waits. See
-:func:`article_tone.corpus._start_fork_server`.
+:func:`article_tone.workers.start_fork_server`.
 """
 
 from .corpus import warm_up

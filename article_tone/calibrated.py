@@ -552,16 +552,18 @@ def _raw_predict(
 
 
 def _predict(
-    texts: list[str], base: np.ndarray, joins: dict[int, list[int]] | None = None
+    texts: list[str],
+    base: pd.DataFrame | np.ndarray | None,
+    joins: dict[int, list[int]] | None = None,
+    model: dict | None = None,
 ) -> np.ndarray:
-    """:func:`predict_tone` of ``texts`` (``base``: their :data:`BASE_COLUMNS`) with the
-    committed model. ``joins`` maps the position of a text to the positions of texts (not
-    themselves in ``joins``) whose whitespace-separated chunks, in order, are its own: a
-    paragraph and its sentences. Its word features and TF-IDF counts are then theirs, joined,
-    which is what they would be (a test checks it)."""
+    """:func:`predict_tone` of ``texts`` (a list of str). ``joins`` maps the position of a text
+    to the positions of texts (not themselves in ``joins``) whose whitespace-separated chunks,
+    in order, are its own: a paragraph and its sentences. Its word features and TF-IDF counts
+    are then theirs, joined, which is what they would be (a test checks it)."""
     if not texts:
         return np.zeros(0)
-    model = load_model()
+    model = load_model() if model is None else model
     raw = _raw_predict(texts, _feature_matrix(texts, base, joins), model, joins)
     return np.clip(raw, -1.0, 1.0)
 
@@ -580,12 +582,7 @@ def predict_tone(
     committed one. Deterministic (no hashing of strings decides an order); vectorised over the
     batch; about 0.1 ms a call plus a few microseconds a text once the model is loaded.
     """
-    texts = [str(t) for t in texts]
-    if not texts:
-        return np.zeros(0)
-    model = load_model() if model is None else model
-    raw = _raw_predict(texts, _feature_matrix(texts, base), model)
-    return np.clip(raw, -1.0, 1.0)
+    return _predict([str(t) for t in texts], base, model=model)
 
 
 def explain_tone(text: str, model: dict | None = None) -> pd.DataFrame:

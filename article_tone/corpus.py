@@ -43,7 +43,7 @@ import pandas as pd
 
 from .config import START_METHODS, display_path
 from .errors import ArticleError
-from .workers import start_fork_server as _start_fork_server
+from .workers import start_fork_server_for
 
 ENGINES = ("pandas", "dask")
 TABLES = ("paragraphs", "sentences", "terms", "topic_mentions", "topic_tone")
@@ -511,8 +511,8 @@ def _client(scheduler, workers: int, start_method: str = START_METHODS[0]):
     multi-threaded process, ``fork``, is faster still but can deadlock). The workers'
     statistical profiler is off: it samples every 10 ms for a dashboard this cluster does not
     have, and housekeeping runs less often (below). With ``forkserver``, call
-    :func:`_start_fork_server` first (:func:`analyze_corpus` does). A running cluster
-    (``scheduler``) is used as it is configured.
+    :func:`article_tone.workers.start_fork_server` first (:func:`analyze_corpus` does). A
+    running cluster (``scheduler``) is used as it is configured.
     """
     import logging
 
@@ -608,8 +608,7 @@ def analyze_corpus(
         )
     if isinstance(paths_or_folder, (str, Path)) and not Path(paths_or_folder).exists():
         raise ArticleError(paths_or_folder, "no such file or folder")
-    if engine == "dask" and scheduler is None and start_method == "forkserver":
-        _start_fork_server()  # first: it imports while this process reads the lexicon and files
+    start_fork_server_for(engine, scheduler, start_method)  # first: it imports meanwhile
     topics = str(topics) if topics is not None else None
     _lexicon(topics)  # a bad lexicon fails here, once, not once per article
     items = find_articles(paths_or_folder)
@@ -619,12 +618,11 @@ def analyze_corpus(
     t0 = time.perf_counter()
     sizes = _file_sizes(items)
     copies = find_copies(items, sizes) if skip_copies else {}
-    todo = [(it, size) for i, (it, size) in enumerate(zip(items, sizes, strict=True))
-            if i not in copies]
+    todo = [i for i in range(len(items)) if i not in copies]
     if engine == "dask":  # chunks by bytes, shrinking, so that workers finish together
-        chunks = guided_chunks([it for it, _ in todo], workers, [size for _, size in todo])
+        chunks = guided_chunks([items[i] for i in todo], workers, [sizes[i] for i in todo])
     else:
-        chunks = chunked([it for it, _ in todo], max(1, len(todo) // 50))
+        chunks = chunked([items[i] for i in todo], max(1, len(todo) // 50))
     timings: dict[str, float] = {}
     with _progress(len(items), progress) as bar:
         bar.update(len(copies))  # their originals are analysed below

@@ -37,3 +37,11 @@ def start_fork_server() -> None:
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(list(FORK_SERVER_PRELOAD))
     forkserver.ensure_running()
+
+
+def start_fork_server_for(engine: str, scheduler=None, start_method: str = "forkserver") -> None:
+    """:func:`start_fork_server`, when an ``analyze_corpus`` call with these arguments uses it:
+    the Dask engine on a LocalCluster of its own (no ``scheduler``) whose workers start by
+    ``forkserver``. Otherwise nothing."""
+    if engine == "dask" and scheduler is None and start_method == "forkserver":
+        start_fork_server()

@@ -114,10 +114,9 @@ def _engine(paths: list[str], engine: str, workers: int, start_method: str | Non
     is imported, as the command line does; and the process ends as the command line's does
     (:func:`article_tone.__main__.exit_now`: no interpreter teardown)."""
     t0 = time.perf_counter()
-    if engine == "dask" and (start_method or "forkserver") == "forkserver":
-        from article_tone.workers import start_fork_server
+    from article_tone.workers import start_fork_server_for
 
-        start_fork_server()
+    start_fork_server_for(engine, start_method=start_method or "forkserver")
     from article_tone.corpus import analyze_corpus
 
     t_import = time.perf_counter() - t0

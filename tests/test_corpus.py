@@ -157,8 +157,8 @@ def test_workers_forked_from_the_fork_server_start_with_the_analyzers_built():
     # builds the analyzers before it forks the worker, which has them before any warm-up.
     code = textwrap.dedent(
         """
-        from article_tone import corpus
-        corpus._start_fork_server()
+        from article_tone import corpus, workers
+        workers.start_fork_server()
         client, _ = corpus._client(None, 1, "forkserver")
         try:
             print(list(client.run(lambda: corpus._lexicon.cache_info().currsize).values()))
