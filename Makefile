@@ -57,7 +57,7 @@ train-embed: $(STAMP)
 	$(PY) -m article_tone.train
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check article_tone tests
+	$(VENV)/bin/ruff check article_tone tests benchmarks
 
 clean-venv:
 	rm -rf $(VENV)

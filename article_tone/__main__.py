@@ -39,7 +39,8 @@ def _parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("evaluate", help="agreement of every scorer with human ratings")
     e.add_argument("--data", required=True,
-                   help="ratings file in the ICWSM 2014 format: id <TAB> mean rating (-4..+4) <TAB> text")
+                   help="ratings file in the ICWSM 2014 format: "
+                        "id <TAB> mean rating (-4..+4) <TAB> text")
     return p
 
 
@@ -56,7 +57,8 @@ def cmd_analyze(args) -> int:
 
     analysis = analyze(args.path, topics=args.topics)
     figures = render_figures(analysis) if args.figures else {}
-    written = write_tables(args.out, analysis.tables(), extra={"article": analysis.article.to_dict()})
+    written = write_tables(args.out, analysis.tables(),
+                           extra={"article": analysis.article.to_dict()})
     if args.figures:
         from .plots.style import save_figure
 

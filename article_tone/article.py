@@ -27,7 +27,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -36,7 +36,9 @@ import pandas as pd
 
 from .errors import ArticleError
 
-BLOCK_KINDS = ("section", "dateline", "headline", "byline", "editor_note", "body", "caption", "footer")
+BLOCK_KINDS = (
+    "section", "dateline", "headline", "byline", "editor_note", "body", "caption", "footer"
+)
 BLOCK_COLUMNS = ["block_id", "kind", "para_no", "start", "end", "text"]
 BLOCK_DTYPES = ("int64", "object", "Int64", "int64", "int64", "object")
 PARAGRAPH_COLUMNS = ["para_no", "start", "end", "text"]
@@ -48,8 +50,12 @@ _DATELINE = re.compile(
     r"^(?P<y>\d{4})[.\-/](?P<m>\d{1,2})[.\-/](?P<d>\d{1,2})\s+(?P<H>\d{1,2}):(?P<M>\d{2})"
     r"(?:\s*(?:GMT|UTC)\s*(?P<tz>[+-]\d{1,2}(?::?\d{2})?)?)?$"
 )
-_CAPTION = re.compile(r"/\s*(?:VCG|AFP|AP|Reuters|Xinhua|CFP|Getty Images|IC|CGTN)?\s*Photo\s*$", re.I)
-_FOOTER_START = re.compile(r"^\(?\s*If you want to contribute|^Copyright\b|^©|^RELATED\s+STORIES\b", re.I)
+_CAPTION = re.compile(
+    r"/\s*(?:VCG|AFP|AP|Reuters|Xinhua|CFP|Getty Images|IC|CGTN)?\s*Photo\s*$", re.I
+)
+_FOOTER_START = re.compile(
+    r"^\(?\s*If you want to contribute|^Copyright\b|^©|^RELATED\s+STORIES\b", re.I
+)
 _EDITOR_NOTE = re.compile(r"^Editor['’]s\s+note\s*:?\s*", re.I)
 _BYLINE_NAME = re.compile(r"^(?:By\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}$")
 _HTML = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I)
@@ -167,7 +173,11 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> Decoded:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise ArticleError(path, f"not valid {encoding} despite its byte-order mark ({exc.reason} at byte {exc.start})") from None
+            raise ArticleError(
+                path,
+                f"not valid {encoding} despite its byte-order mark "
+                f"({exc.reason} at byte {exc.start})",
+            ) from None
     else:
         if b"\x00" in data:
             raise ArticleError(path, "binary file (contains NUL bytes), not text")
@@ -181,9 +191,13 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> Decoded:
             except UnicodeDecodeError:
                 text = None
             if text is None or high > 0.3 * len(data):
-                raise ArticleError(path, f"undecodable bytes: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+                raise ArticleError(
+                    path, f"undecodable bytes: not UTF-8 text ({exc.reason} at byte {exc.start})"
+                ) from None
             encoding = "cp1252"
-            warnings.append(f"not valid UTF-8 (byte {exc.start}); decoded as Windows-1252 (Latin-1), a guess")
+            warnings.append(
+                f"not valid UTF-8 (byte {exc.start}); decoded as Windows-1252 (Latin-1), a guess"
+            )
     if _CONTROL.search(text):
         raise ArticleError(path, "binary file (contains control characters), not text")
     newline = "crlf" if "\r\n" in text else ("cr" if "\r" in text else "lf")
@@ -266,11 +280,13 @@ def _parse_dateline(line: str) -> datetime | None:
     m = _DATELINE.match(clean_text(line))
     if not m:
         return None
-    tz = timezone.utc if m["tz"] is None and "GMT" in line.upper() else None
+    tz = UTC if m["tz"] is None and "GMT" in line.upper() else None
     if m["tz"]:
         sign = -1 if m["tz"][0] == "-" else 1
         digits = m["tz"][1:].replace(":", "")
-        hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
+        hours, minutes = (
+            (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
+        )
         tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
     try:
         return datetime(int(m["y"]), int(m["m"]), int(m["d"]), int(m["H"]), int(m["M"]), tzinfo=tz)
@@ -383,7 +399,8 @@ class Article:
         return pd.Series({
             "path": self.path,
             "sha256": self.sha256[:16] + "…",
-            "encoding": self.encoding + ("" if not self.warnings else " (guessed: " + "; ".join(self.warnings) + ")"),
+            "encoding": self.encoding
+            + ("" if not self.warnings else " (guessed: " + "; ".join(self.warnings) + ")"),
             "section": meta["section"],
             "published": meta["published"].isoformat() if meta["published"] else None,
             "headline": meta["headline"],
@@ -421,7 +438,8 @@ def parse_text(text: str, path: str = "<text>", sha256: str | None = None, encod
     for block_id, (kind, s, e) in enumerate(typed, start=1):
         if kind == "body":
             para_no += 1
-        rows.append((block_id, kind, para_no if kind == "body" else None, s, e, clean_text(text[s:e])))
+        body_no = para_no if kind == "body" else None
+        rows.append((block_id, kind, body_no, s, e, clean_text(text[s:e])))
     first_text: dict[str, str] = {}
     for _, kind, _, _, _, t in rows:
         first_text.setdefault(kind, t)
@@ -455,7 +473,9 @@ def load_article(path: str | Path) -> Article:
         with open(p, "rb") as f:
             size = os.fstat(f.fileno()).st_size
             if size > MAX_BYTES:
-                raise ArticleError(shown, f"file is too large ({size:,} bytes; the limit is {MAX_BYTES:,})")
+                raise ArticleError(
+                    shown, f"file is too large ({size:,} bytes; the limit is {MAX_BYTES:,})"
+                )
             data = f.read()
     except FileNotFoundError:
         raise ArticleError(shown, "no such file") from None

@@ -251,7 +251,8 @@ def _lexicon(topics: str | None):
 
 def _article_row(key: str, article, paragraphs, sentences) -> dict:
     """The ``articles`` row of one analysed article (``paragraphs``, ``sentences``: its
-    :class:`~article_tone.pipeline.Table` s): the mean paragraph score of each scorer as pandas' ``Series.mean`` computes it."""
+    :class:`~article_tone.pipeline.Table` s): the mean paragraph score of each scorer as
+    pandas' ``Series.mean`` computes it."""
     meta = article.meta
     columns = dict(zip(paragraphs.names, paragraphs.values, strict=True))
     row = {

@@ -49,13 +49,20 @@ def write_csv_atomic(path: str | Path, df: pd.DataFrame) -> Path:
     return write_text_atomic(path, csv_text(df))
 
 
-def write_tables(out: str | Path, tables: Mapping[str, pd.DataFrame], extra: Mapping[str, object] | None = None) -> list[Path]:
+def write_tables(
+    out: str | Path,
+    tables: Mapping[str, pd.DataFrame],
+    extra: Mapping[str, object] | None = None,
+) -> list[Path]:
     """Write ``name.csv`` per table (and ``name.json`` per extra object) into ``out``.
 
     Every file is rendered in memory first, so nothing is written when rendering fails.
     """
     out = Path(out)
-    rendered: dict[str, bytes] = {f"{name}.csv": csv_text(df).encode("utf-8") for name, df in tables.items()}
+    rendered: dict[str, bytes] = {
+        f"{name}.csv": csv_text(df).encode("utf-8") for name, df in tables.items()
+    }
     for name, obj in (extra or {}).items():
-        rendered[f"{name}.json"] = (json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+        dumped = json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n"
+        rendered[f"{name}.json"] = dumped.encode("utf-8")
     return [write_bytes_atomic(out / fname, data) for fname, data in rendered.items()]

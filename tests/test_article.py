@@ -21,7 +21,9 @@ def test_seed_metadata(seed_article, seed_path):
     assert m["published"].utcoffset() == timedelta(hours=8)
     assert m["headline"] == "Pompeo's Russia trip hints a 'New Detente' might be in the works"
     assert m["author"] == "Andrew Korybko"
-    assert m["editor_note"].startswith("Andrew Korybko is a Moscow-based American political analyst.")
+    assert m["editor_note"].startswith(
+        "Andrew Korybko is a Moscow-based American political analyst."
+    )
     assert seed_article.sha256 == hashlib.sha256(seed_path.read_bytes()).hexdigest()
     assert seed_article.path == "seeds/000_f9d92dfb58a1c3ba.txt"
 
@@ -91,7 +93,9 @@ def _seed_variant(tmp_path, seed_path, name, transform):
         ("utf16-crlf.txt", lambda t: t.replace("\n", "\r\n").encode("utf-16"), "utf-16"),
     ],
 )
-def test_encodings_parse_like_the_seed(tmp_path, seed_path, seed_article, name, transform, encoding):
+def test_encodings_parse_like_the_seed(
+    tmp_path, seed_path, seed_article, name, transform, encoding
+):
     a = load_article(_seed_variant(tmp_path, seed_path, name, transform))
     assert a.encoding == encoding
     assert a.text == seed_article.text
@@ -104,7 +108,8 @@ def test_encodings_parse_like_the_seed(tmp_path, seed_path, seed_article, name, 
 
 def test_cp1252_is_decoded_with_a_recorded_warning(tmp_path):
     p = tmp_path / "latin.txt"
-    p.write_bytes("Caf\u00e9 society\n\nThe na\u00efve \u201cdeal\u201d costs \u00a35.\n".encode("cp1252"))
+    text = "Caf\u00e9 society\n\nThe na\u00efve \u201cdeal\u201d costs \u00a35.\n"
+    p.write_bytes(text.encode("cp1252"))
     a = load_article(p)
     assert a.encoding == "cp1252"
     assert a.paragraphs["text"].iloc[0] == "The na\u00efve \u201cdeal\u201d costs \u00a35."
@@ -143,8 +148,11 @@ def test_missing_and_directory(tmp_path):
 # ---------------------------------------------------------------------------------------------
 # Property tests: the invariant holds for any text, and nothing but ArticleError escapes.
 
-text_alphabet = st.sampled_from(list("ab .!?\n\n\n \t\xa0\u2028\r") + ["Opinions", "2019.05.15 16:33 GMT+8",
-                                "/VCG Photo", "Copyright ©", "Editor's note:", "U.S.", "é"])
+text_alphabet = st.sampled_from(
+    list("ab .!?\n\n\n \t\xa0\u2028\r")
+    + ["Opinions", "2019.05.15 16:33 GMT+8", "/VCG Photo", "Copyright ©", "Editor's note:",
+       "U.S.", "é"]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -171,7 +179,9 @@ def test_arbitrary_bytes_decode_or_raise_article_error(data):
 
 def test_split_blocks_keeps_header_lines_together():
     text = "Opinions\n2019.05.15 16:33 GMT+8\n\nHeadline\n"
-    assert [text[s:e] for s, e in split_blocks(text)] == ["Opinions\n2019.05.15 16:33 GMT+8", "Headline"]
+    assert [text[s:e] for s, e in split_blocks(text)] == [
+        "Opinions\n2019.05.15 16:33 GMT+8", "Headline"
+    ]
 
 
 @pytest.mark.parametrize("n", [0, 1, 7])

@@ -26,7 +26,8 @@ def test_analyze_writes_the_tables(tmp_path, seed_path):
     assert meta["blocks_by_kind"]["body"] == 11
     paras = pd.read_csv(out / "paragraphs.csv")
     assert paras["para_no"].tolist() == list(range(1, 12))
-    assert {"polarity", "subjectivity", "vader_compound", "n_words", "n_sentences"} <= set(paras.columns)
+    wanted = {"polarity", "subjectivity", "vader_compound", "n_words", "n_sentences"}
+    assert wanted <= set(paras.columns)
     assert len(pd.read_csv(out / "sentences.csv")) == 14
     assert not list(out.glob(".*tmp"))  # no temporary files left behind
 
@@ -53,7 +54,9 @@ def _bad_inputs(tmp_path):
     }
 
 
-@pytest.mark.parametrize("case", ["missing", "directory", "empty", "whitespace", "binary", "undecodable", "html"])
+@pytest.mark.parametrize(
+    "case", ["missing", "directory", "empty", "whitespace", "binary", "undecodable", "html"]
+)
 def test_bad_input_one_line_error_and_nothing_written(tmp_path, case):
     path, reason = _bad_inputs(tmp_path)[case]
     out = tmp_path / "out"

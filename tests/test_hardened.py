@@ -12,7 +12,9 @@ from article_tone import analyze, load_article
 from article_tone.__main__ import main
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.one_of(st.text(min_size=0, max_size=300),
                  st.binary(max_size=300).map(lambda b: b.decode("latin-1"))))
 def test_arbitrary_unicode_never_yields_a_traceback(tmp_path, capsys, text):

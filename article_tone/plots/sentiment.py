@@ -57,7 +57,9 @@ def sentiment_arc(data: pd.DataFrame):
     """Lines: paragraph scores; dots: sentence scores; one colour per scorer."""
     paras = data[data["level"] == "paragraph"]
     if paras.empty:
-        return message_figure("This article has no body paragraph to score.", "Tone along the article")
+        return message_figure(
+            "This article has no body paragraph to score.", "Tone along the article"
+        )
     fig, ax = plt.subplots(figsize=(9, 4))
     _zero_line(ax)
     for scorer, g in data.groupby("scorer", sort=False):

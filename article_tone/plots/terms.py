@@ -59,7 +59,9 @@ def heatmap_data(source, n: int = 15) -> pd.DataFrame:
 def terms_heatmap(data: pd.DataFrame):
     title = "Where the most frequent terms occur, paragraph by paragraph"
     if data.empty:
-        return message_figure("No terms to place: the article has no words beyond stopwords.", title)
+        return message_figure(
+            "No terms to place: the article has no words beyond stopwords.", title
+        )
     m = data.pivot(index="term", columns="para_no", values="count")
     m = m.loc[list(dict.fromkeys(data["term"]))]
     fig, ax = plt.subplots(figsize=(0.45 * m.shape[1] + 3, 0.3 * m.shape[0] + 1.5))
@@ -91,7 +93,9 @@ def terms_heatmap(data: pd.DataFrame):
 def tfidf_chart(data: pd.DataFrame):
     title = "Distinctive terms of each paragraph (TF-IDF)"
     if data.empty:
-        return message_figure("No distinctive terms: the article has no words beyond stopwords.", title)
+        return message_figure(
+            "No distinctive terms: the article has no words beyond stopwords.", title
+        )
     d = data.sort_values(["para_no", "rank"])
     labels = [f"¶{p}  {t}" for p, t in zip(d["para_no"], d["term"], strict=True)]
     colors = ["#4c72b0" if p % 2 else "#8fa8d0" for p in d["para_no"]]
@@ -108,7 +112,9 @@ def tfidf_chart(data: pd.DataFrame):
 def bigrams_chart(data: pd.DataFrame):
     title = "Most frequent word pairs (adjacent in a sentence)"
     if data.empty:
-        return message_figure("No word pairs: no two content words stand next to each other.", title)
+        return message_figure(
+            "No word pairs: no two content words stand next to each other.", title
+        )
     return _hbar(data["bigram"].tolist(), data["count"].tolist(), title, "occurrences")
 
 
