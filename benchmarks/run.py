@@ -12,8 +12,9 @@ Methods, each in a fresh child process (so imports count and peak memory is its 
 
 Each (method, corpus size) runs in a fresh child process, so imports count and peak memory is its
 own. The headline is the whole corpus in one call. Growth with corpus size: the articles are
-shuffled (fixed seed) and the first 1/8, 1/4, 1/2 and all of them are each run in a fresh child;
-a straight line through (words, compute seconds) says whether the cost is linear. Peak RSS is
+shuffled (fixed seed) and the first 1/8, 1/4, 1/2 and all of them are each run in a fresh child,
+``--growth-repeats`` times (default 3; the median run stands for the size); a straight line
+through (words, compute seconds) says whether the cost is linear. Peak RSS is
 sampled (every 50 ms) over the child and all its descendants (the Dask workers, nanny and
 scheduler included), summed. The whole corpus runs ``--repeats`` times per method (default 5),
 the methods interleaved; before each round and at the end a fixed pure-Python loop is timed, to
@@ -356,6 +357,13 @@ def _linearity(words: list[int], seconds: list[float]) -> float:
     return float(1 - ((y - pred) ** 2).sum() / ss) if ss else 1.0
 
 
+def _runs_text(res: dict) -> str:
+    """How many runs each growth size's median is taken over, in words."""
+    n = res.get("growth_repeats", 1)
+    whole = len(next(iter(res["whole"].values())))
+    return f"{n} run{'s' if n != 1 else ''} ({whole} for the whole corpus: those above)"
+
+
 def _range_text(values: list[float]) -> str:
     v = sorted(values)
     return f"{v[len(v) // 2]:.3f}x ({v[0]:.3f}–{v[-1]:.3f})" if v else "n/a"
@@ -565,7 +573,9 @@ def report(res: dict) -> str:
         "",
         "The first 1/8, 1/4, 1/2 and all of the shuffled articles "
         f"({', '.join(f'{n:,}' for n in w)} words), each one call in a fresh process: wall "
-        "seconds, compute seconds in brackets, and the marginal cost per 1,000 words.",
+        "seconds, compute seconds in brackets, and the marginal cost per 1,000 words. "
+        f"Each size shows its median run by wall time, of {_runs_text(res)}; the methods "
+        "interleaved.",
         "",
         _fmt_table(
             ["method", "1/8", "1/4", "1/2", "all", "compute ms per 1,000 words"], growth
@@ -655,6 +665,9 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--quick", action="store_true", help="a quarter of the corpus (a smoke test)")
     ap.add_argument("--repeats", type=int, default=5, help="whole-corpus runs per method")
+    ap.add_argument(
+        "--growth-repeats", type=int, default=3, help="runs per method of each smaller size"
+    )
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--paths", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -698,14 +711,23 @@ def main(argv=None) -> int:
             for name in HEADLINE:
                 whole[name].append(_run_child(name, paths_file, corpus, args.workers))
         reference.append(_reference_seconds())
-        # Growth: the smaller fractions once each, the whole corpus from the runs above.
-        methods = {}
-        for name in GROWTH:
-            methods[name] = []
-            for n in sizes[:-1]:
+        # Growth: each smaller fraction --growth-repeats times, interleaved like the rounds
+        # above (one run per size let a single slow moment bend the line); the whole corpus
+        # from the runs above. Each size is represented by its median run.
+        growth_runs: dict[str, list[list[dict]]] = {
+            name: [[] for _ in sizes[:-1]] for name in GROWTH
+        }
+        for _ in range(args.growth_repeats):
+            for j, n in enumerate(sizes[:-1]):
                 paths_file.write_text(json.dumps(paths[:n]))
-                methods[name].append(_run_child(name, paths_file, corpus, args.workers))
-            methods[name].append(_median_run(whole[name]))
+                for name in GROWTH:
+                    growth_runs[name][j].append(
+                        _run_child(name, paths_file, corpus, args.workers)
+                    )
+        methods = {
+            name: [_median_run(r) for r in growth_runs[name]] + [_median_run(whole[name])]
+            for name in GROWTH
+        }
         paths_file.write_text(json.dumps(paths[:: max(1, len(paths) // 160)]))
         profile = _run_child("profile", paths_file, corpus, args.workers)
         agreement = (
@@ -730,6 +752,8 @@ def main(argv=None) -> int:
         "start_method": _default_start_method(),
         "words": words,
         "methods": methods,
+        "growth_repeats": args.growth_repeats,
+        "growth_runs": growth_runs,
         "whole": whole,
         "profile": profile,
         "agreement": agreement,

@@ -1,0 +1,70 @@
+"""The benchmark's report: which run stands for a method and size, and how linearity is judged.
+
+These check the arithmetic of ``benchmarks/run.py`` on made-up runs; they time nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.run import GROWTH, HEADLINE, _linearity, _median_run, report
+
+
+def _run(wall: float, compute: float | None = None, **extra) -> dict:
+    compute = wall - 1.0 if compute is None else compute
+    run = {
+        "process_wall_s": wall, "wall_s": wall - 0.1, "start_s": 0.5, "compute_s": compute,
+        "peak_rss_mb": 300.0, "import_s": 0.4, "cluster_s": 0.9, "warm_up_s": 0.01,
+        "paragraphs": 10, "sentences": 40, "busy_cpu_s": compute,
+    }
+    run.update(extra)
+    return run
+
+
+def test_median_run_is_the_middle_one_by_wall_time():
+    runs = [_run(12.0), _run(9.0), _run(30.0), _run(10.0), _run(11.0)]
+    assert _median_run(runs)["process_wall_s"] == 11.0
+    assert _median_run(runs[:4])["process_wall_s"] == 10.0  # even count: the lower middle
+    assert _median_run([_run(5.0)])["process_wall_s"] == 5.0
+
+
+def test_linearity_is_one_on_a_line_and_drops_on_a_bent_one():
+    words = [100, 200, 400, 800]
+    assert _linearity(words, [1.0 + 0.01 * w for w in words]) == pytest.approx(1.0)
+    bent = _linearity(words, [1.0, 1.2, 9.0, 9.5])
+    assert bent < 0.9
+
+
+def _results(growth_walls: dict[str, list[list[float]]]) -> dict:
+    """A results dict as main() writes it, with the given wall times of each smaller size."""
+    whole = {name: [_run(20.0 + i) for i in range(3)] for name in HEADLINE}
+    growth_runs = {
+        name: [[_run(w) for w in walls] for walls in growth_walls[name]] for name in GROWTH
+    }
+    methods = {
+        name: [_median_run(r) for r in growth_runs[name]] + [_median_run(whole[name])]
+        for name in GROWTH
+    }
+    return {
+        "date": "2026-12-03 18:00", "machine": "x86_64, 2 CPUs", "corpus": "bbc",
+        "articles": 80, "workers": 2, "words": [1000, 2000, 4000, 8000],
+        "methods": methods, "whole": whole, "growth_runs": growth_runs, "growth_repeats": 3,
+    }
+
+
+def test_report_takes_each_size_from_its_median_run_and_says_so():
+    # compute = wall - 1: the medians (3.5, 6, 11, and 21 for all) lie close to a line in words
+    walls = {name: [[3.5, 30.0, 3.0], [6.0, 5.5, 7.0], [11.0, 10.5, 40.0]] for name in GROWTH}
+    text = report(_results(walls))
+    growth = text.split("## Growth with corpus size", 1)[1]
+    assert "| 3.5 (2.5) | 6.0 (5.0) | 11.0 (10.0) | 21.0 (20.0) |" in growth
+    assert "30.0" not in growth and "40.0" not in growth  # the slow outliers are not shown
+    assert "of 3 runs (3 for the whole corpus: those above)" in growth
+    line = next(ln for ln in text.splitlines() if ln.startswith("| cost linear in words"))
+    assert line.endswith("| met |")
+
+
+def test_report_calls_a_bent_growth_curve_not_linear():
+    walls = {name: [[2.0] * 3, [2.2] * 3, [19.0] * 3] for name in GROWTH}
+    text = report(_results(walls))
+    line = next(ln for ln in text.splitlines() if ln.startswith("| cost linear in words"))
+    assert line.endswith("| NOT met |")
