@@ -68,3 +68,18 @@ def test_report_calls_a_bent_growth_curve_not_linear():
     text = report(_results(walls))
     line = next(ln for ln in text.splitlines() if ln.startswith("| cost linear in words"))
     assert line.endswith("| NOT met |")
+
+
+def test_report_adds_the_fit_of_the_fastest_runs_for_reference():
+    # the medians bend (two slow runs of the 1/2 size), the fastest runs lie on a line
+    walls = {name: [[3.5, 3.6, 3.7], [6.0, 6.1, 6.2], [11.0, 15.0, 15.5]] for name in GROWTH}
+    res = _results(walls)
+    text = report(res)
+    line = next(ln for ln in text.splitlines() if ln.startswith("| the same on the fastest"))
+    assert "(for reference)" in line and not line.endswith("met |")
+    medians = next(ln for ln in text.splitlines() if ln.startswith("| cost linear in words"))
+    assert medians.endswith("| NOT met |")
+    fast = float(line.split("|")[3].split("/")[0])
+    assert fast > 0.98  # 2.5, 5.0, 10.0 and 19.0 s of compute for 1, 2, 4 and 8 thousand words
+    res["growth_repeats"] = 1
+    assert "the same on the fastest" not in report(res)
