@@ -345,6 +345,15 @@ def _median_run(runs: list[dict]) -> dict:
     return sorted(runs, key=lambda r: r["process_wall_s"])[(len(runs) - 1) // 2]
 
 
+def _growth_medians(growth_runs: dict, whole: dict) -> dict[str, list[dict]]:
+    """Per growth method, the run that stands for each size: the median of that size's runs,
+    then the median of the whole-corpus runs."""
+    return {
+        name: [_median_run(r) for r in growth_runs[name]] + [_median_run(whole[name])]
+        for name in GROWTH
+    }
+
+
 def _linearity(words: list[int], seconds: list[float]) -> float:
     """R² of a straight line through (words, seconds)."""
     import numpy as np
@@ -749,10 +758,7 @@ def main(argv=None) -> int:
                     growth_runs[name][j].append(
                         _run_child(name, paths_file, corpus, args.workers)
                     )
-        methods = {
-            name: [_median_run(r) for r in growth_runs[name]] + [_median_run(whole[name])]
-            for name in GROWTH
-        }
+        methods = _growth_medians(growth_runs, whole)
         paths_file.write_text(json.dumps(paths[:: max(1, len(paths) // 160)]))
         profile = _run_child("profile", paths_file, corpus, args.workers)
         agreement = (

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.run import GROWTH, HEADLINE, _linearity, _median_run, report
+from benchmarks.run import (
+    GROWTH,
+    HEADLINE,
+    _growth_medians,
+    _linearity,
+    _median_run,
+    report,
+)
 
 
 def _run(wall: float, compute: float | None = None, **extra) -> dict:
@@ -40,10 +47,7 @@ def _results(growth_walls: dict[str, list[list[float]]]) -> dict:
     growth_runs = {
         name: [[_run(w) for w in walls] for walls in growth_walls[name]] for name in GROWTH
     }
-    methods = {
-        name: [_median_run(r) for r in growth_runs[name]] + [_median_run(whole[name])]
-        for name in GROWTH
-    }
+    methods = _growth_medians(growth_runs, whole)
     return {
         "date": "2026-12-03 18:00", "machine": "x86_64, 2 CPUs", "corpus": "bbc",
         "articles": 80, "workers": 2, "words": [1000, 2000, 4000, 8000],
