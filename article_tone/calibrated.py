@@ -338,6 +338,8 @@ def clear_text_caches() -> None:
     for _, compiled in _COMPILED:
         if compiled.tfidf is not None and compiled.tfidf._chunks is not None:
             compiled.tfidf._chunks.clear()
+    for parts in _CHUNK_PARTS:
+        parts._chunks.clear()
 
 
 def _word_matrix(texts: Sequence[str]) -> np.ndarray:
@@ -451,7 +453,8 @@ class _Tfidf:
         if not counts:
             return 0.0
         idf, w = self.idf, self.weights
-        vals = [(1.0 + math.log(c)) * idf[j] for j, c in counts.items()]
+        # (1 + log 1) x idf is idf itself, exactly: most words occur once in a sentence
+        vals = [idf[j] if c == 1 else (1.0 + math.log(c)) * idf[j] for j, c in counts.items()]
         norm = math.sqrt(math.fsum([v * v for v in vals]))
         if norm > 0:
             return math.fsum([v / norm * w[j] for j, v in zip(counts, vals, strict=True)])
@@ -488,6 +491,61 @@ def _compiled(model: dict) -> _Compiled:
     return c
 
 
+class _ChunkParts:
+    """One cache per whitespace-separated chunk for both halves of a prediction: the chunk's
+    :class:`_WordRows` token infos, digits and capitals, and its :class:`_Tfidf` columns (a
+    chunkable token pattern only). A text then costs one look-up per chunk, not two; each half
+    is exactly what its own class computes (the entry is made by their methods)."""
+
+    def __init__(self, rows: _WordRows, tf: _Tfidf):
+        self.rows, self.tf = rows, tf
+        self._chunks: dict[str, tuple] = {}  # chunk -> (token infos, digits, capitals, columns)
+
+    def _entry(self, chunk: str) -> tuple:
+        rows, tf = self.rows, self.tf
+        infos, d, c = rows._chunks.get(chunk) or rows._chunk(chunk)
+        cols = tf._chunks.get(chunk)
+        if cols is None:
+            cols = tf._columns(chunk)
+        entry = (infos, d, c, cols)
+        if len(self._chunks) < _CHUNK_CACHE_MAX:
+            self._chunks[chunk] = entry
+        return entry
+
+    def parts(self, text: str) -> tuple[list[tuple], int, int, dict[int, int]]:
+        """:meth:`_WordRows.parts` of ``text`` and :meth:`_Tfidf.counts`, in one pass."""
+        toks: list[tuple] = []
+        counts: dict[int, int] = {}
+        digits = capitalised = 0
+        cached = self._chunks.get
+        for chunk in text.split():
+            infos, d, c, cols = cached(chunk) or self._entry(chunk)
+            toks += infos
+            digits += d
+            capitalised += c
+            for j in cols:
+                counts[j] = counts.get(j, 0) + 1
+        return toks, digits, capitalised, counts
+
+    def joined(self, parts: Sequence[tuple]) -> tuple[list[tuple], int, int, dict[int, int]]:
+        """:meth:`parts` of a text whose chunks are those of texts with ``parts``, in order."""
+        toks: list[tuple] = []
+        for p in parts:
+            toks += p[0]
+        counts = _Tfidf.joined_counts([p[3] for p in parts])
+        return toks, sum(p[1] for p in parts), sum(p[2] for p in parts), counts
+
+
+_CHUNK_PARTS: list[_ChunkParts] = []
+
+
+def _chunk_parts(rows: _WordRows, tf: _Tfidf) -> _ChunkParts:
+    """The :class:`_ChunkParts` of these word rows and TF-IDF (rebuilt when either changes)."""
+    if not (_CHUNK_PARTS and _CHUNK_PARTS[0].rows is rows and _CHUNK_PARTS[0].tf is tf):
+        _CHUNK_PARTS[:] = [_ChunkParts(rows, tf)]
+    return _CHUNK_PARTS[0]
+
+
 def _base_matrix(texts: list[str], base: pd.DataFrame | np.ndarray | None) -> np.ndarray:
     """:data:`BASE_COLUMNS` as a float array, taking what ``base`` has, scoring the rest (an
     array ``base`` holds them all, in order)."""
@@ -508,19 +566,6 @@ def _base_matrix(texts: list[str], base: pd.DataFrame | np.ndarray | None) -> np
     return out
 
 
-def _feature_matrix(
-    texts: list[str], base: pd.DataFrame | np.ndarray | None, joins: dict | None = None
-) -> np.ndarray:
-    """:data:`FEATURE_COLUMNS` as one float array (what :func:`features` holds, no DataFrame).
-    ``joins``: see :func:`_predict`."""
-    if not joins:
-        return np.hstack([_base_matrix(texts, base), _word_matrix(texts)])
-    rows = _word_rows()
-    parts = _joined(texts, joins, rows.parts, rows.joined_parts)
-    words = np.array([rows.row_of(t, *p) for t, p in zip(texts, parts, strict=True)], "float64")
-    return np.hstack([_base_matrix(texts, base), words.reshape(len(texts), len(WORD_COLUMNS))])
-
-
 def _joined(texts: list[str], joins: dict[int, list[int]], single, join) -> list:
     """``single(text)`` of each text, or for a text in ``joins`` the ``join`` of those of the
     texts it is made of (computed first)."""
@@ -533,22 +578,12 @@ def _joined(texts: list[str], joins: dict[int, list[int]], single, join) -> list
     return out
 
 
-def _raw_predict(
-    texts: list[str], feats: np.ndarray, model: dict, joins: dict | None = None
-) -> np.ndarray:
-    c = _compiled(model)
+def _linear(c: _Compiled, feats: np.ndarray) -> np.ndarray:
+    """The intercept plus the weighted standardised named features, per row."""
     # Each row summed exactly (fsum), not by a BLAS matrix product: BLAS rounds a row differently
     # by batch size and position, and a text's tone must not depend on what it was scored with.
     terms = ((feats[:, c.col] - c.mu) / c.sd) * c.w
-    raw = c.intercept + np.array([math.fsum(row) for row in terms.tolist()], dtype=float)
-    tf = c.tfidf
-    if tf is not None:
-        if joins and tf._chunks is not None:
-            counts = _joined(texts, joins, tf.counts, tf.joined_counts)
-            raw = raw + np.array([tf.dot_counts(k) for k in counts])
-        else:
-            raw = raw + np.array([tf.dot(t) for t in texts])
-    return raw
+    return c.intercept + np.array([math.fsum(row) for row in terms.tolist()], dtype=float)
 
 
 def _predict(
@@ -560,11 +595,34 @@ def _predict(
     """:func:`predict_tone` of ``texts`` (a list of str). ``joins`` maps the position of a text
     to the positions of texts (not themselves in ``joins``) whose whitespace-separated chunks,
     in order, are its own: a paragraph and its sentences. Its word features and TF-IDF counts
-    are then theirs, joined, which is what they would be (a test checks it)."""
+    are then theirs, joined, which is what they would be (a test checks it).
+
+    With a chunkable TF-IDF token pattern (the committed model's), each text's chunks are
+    looked up once for both its word features and its TF-IDF counts (:class:`_ChunkParts`);
+    otherwise the TF-IDF tokens are found over the whole text (``joins`` then only serve the
+    word features)."""
     if not texts:
         return np.zeros(0)
     model = load_model() if model is None else model
-    raw = _raw_predict(texts, _feature_matrix(texts, base, joins), model, joins)
+    c = _compiled(model)
+    rows, tf = _word_rows(), c.tfidf
+    joins = joins or {}
+    if tf is not None and tf._chunks is not None:
+        cp = _chunk_parts(rows, tf)
+        parts = _joined(texts, joins, cp.parts, cp.joined)
+        words = [rows.row_of(t, *p[:3]) for t, p in zip(texts, parts, strict=True)]
+        dots = [tf.dot_counts(p[3]) for p in parts]
+    else:
+        parts = _joined(texts, joins, rows.parts, rows.joined_parts)
+        words = [rows.row_of(t, *p) for t, p in zip(texts, parts, strict=True)]
+        dots = [tf.dot(t) for t in texts] if tf is not None else None
+    feats = np.hstack([
+        _base_matrix(texts, base),
+        np.array(words, dtype="float64").reshape(len(texts), len(WORD_COLUMNS)),
+    ])
+    raw = _linear(c, feats)
+    if dots is not None:
+        raw = raw + np.array(dots, dtype="float64")
     return np.clip(raw, -1.0, 1.0)
 
 

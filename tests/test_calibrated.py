@@ -142,6 +142,14 @@ def test_tone_of_a_text_joined_from_others_equals_its_own():
     alone = calibrated._predict(texts, base)
     assert joined.tobytes() == alone.tobytes()
     assert joined.tobytes() == predict_tone(texts, base=base).tobytes()
+    # Both use the shared per-chunk cache (_ChunkParts); a token pattern that cannot be
+    # chunked takes the path that tokenizes each whole text, and must give the same tone.
+    model = load_model()
+    whole = dict(model, tfidf=dict(model["tfidf"], token_pattern=model["tfidf"]["token_pattern"]
+                                   + "(?:)"))
+    assert calibrated._compiled(whole).tfidf._chunks is None
+    assert calibrated._predict(texts, base, joins, model=whole).tobytes() == joined.tobytes()
+    assert calibrated._predict(texts, base, model=whole).tobytes() == joined.tobytes()
 
 
 def test_negated_negative_is_less_negative():
