@@ -13,7 +13,9 @@ Methods, each in a fresh child process (so imports count and peak memory is its 
 Each (method, corpus size) runs in a fresh child process, so imports count and peak memory is its
 own. The headline is the whole corpus in one call. Growth with corpus size: the articles are
 shuffled (fixed seed) and the first 1/8, 1/4, 1/2 and all of them are each run in a fresh child,
-``--growth-repeats`` times (default 3; the median run stands for the size); a straight line
+``--growth-repeats`` times (default 3; the median run stands for the size; those rounds are
+spread among the whole-corpus rounds, so that a machine that slows down during the bench does
+not bend the line); a straight line
 through (words, compute seconds) says whether the cost is linear. Peak RSS is
 sampled (every 50 ms) over the child and all its descendants (the Dask workers, nanny and
 scheduler included), summed. The whole corpus runs ``--repeats`` times per method (default 5),
@@ -340,6 +342,19 @@ def _fmt_table(header: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
+def growth_schedule(repeats: int, growth_repeats: int) -> list[int]:
+    """How many growth rounds follow each of the ``repeats`` whole-corpus rounds: ``growth_repeats``
+    in all, spread evenly (5 and 3: after rounds 1, 2 and 4), so that the smaller sizes and the
+    whole corpus are sampled over the same stretch of time. More growth rounds than whole ones
+    share the rounds out as evenly."""
+    if repeats < 1 or growth_repeats < 0:
+        raise ValueError(f"need 1 or more whole rounds, not {repeats}, and growth rounds >= 0")
+    counts = [0] * repeats
+    for g in range(growth_repeats):
+        counts[g * repeats // growth_repeats] += 1
+    return counts
+
+
 def _median_run(runs: list[dict]) -> dict:
     """The run with the median wall time (the lower middle one for an even count)."""
     return sorted(runs, key=lambda r: r["process_wall_s"])[(len(runs) - 1) // 2]
@@ -609,7 +624,9 @@ def report(res: dict) -> str:
         f"({', '.join(f'{n:,}' for n in w)} words), each one call in a fresh process: wall "
         "seconds, compute seconds in brackets, and the marginal cost per 1,000 words. "
         f"Each size shows its median run by wall time, of {_runs_text(res)}; the methods "
-        "interleaved.",
+        "interleaved, and the rounds of the smaller sizes spread among the whole-corpus rounds "
+        "(each between two of them), so that every size is sampled over the same stretch of "
+        "time.",
         "",
         _fmt_table(
             ["method", "1/8", "1/4", "1/2", "all", "compute ms per 1,000 words"], growth
@@ -705,6 +722,8 @@ def main(argv=None) -> int:
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--paths", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.repeats < 1 or args.growth_repeats < 1:
+        ap.error("--repeats and --growth-repeats must be 1 or more")
     if args.child:
         child(args)
         if args.child in ENGINE_CHILDREN:  # they end as the command line does
@@ -737,27 +756,28 @@ def main(argv=None) -> int:
         print(f"benchmarking {len(paths):,} articles, {words[-1]:,} words:", file=sys.stderr)
         # The whole corpus, REPEATS times per method, interleaved so that a slow spell of the
         # machine does not fall on one method only; the median run represents the method.
-        paths_file.write_text(json.dumps(paths))
+        # Growth: each smaller fraction --growth-repeats times, its rounds spread among the
+        # whole-corpus rounds (see growth_schedule), so that every size is sampled across the
+        # whole bench: run after the whole-corpus rounds, the smaller sizes fell in the
+        # machine's later, slower spell and bent the line. Each size: its median run.
         whole: dict[str, list[dict]] = {name: [] for name in HEADLINE}
-        reference = []
-        for _ in range(args.repeats):
-            reference.append(_reference_seconds())
-            for name in HEADLINE:
-                whole[name].append(_run_child(name, paths_file, corpus, args.workers))
-        reference.append(_reference_seconds())
-        # Growth: each smaller fraction --growth-repeats times, interleaved like the rounds
-        # above (one run per size let a single slow moment bend the line); the whole corpus
-        # from the runs above. Each size is represented by its median run.
         growth_runs: dict[str, list[list[dict]]] = {
             name: [[] for _ in sizes[:-1]] for name in GROWTH
         }
-        for _ in range(args.growth_repeats):
-            for j, n in enumerate(sizes[:-1]):
-                paths_file.write_text(json.dumps(paths[:n]))
-                for name in GROWTH:
-                    growth_runs[name][j].append(
-                        _run_child(name, paths_file, corpus, args.workers)
-                    )
+        reference = []
+        for growth_rounds in growth_schedule(args.repeats, args.growth_repeats):
+            reference.append(_reference_seconds())
+            paths_file.write_text(json.dumps(paths))
+            for name in HEADLINE:
+                whole[name].append(_run_child(name, paths_file, corpus, args.workers))
+            for _ in range(growth_rounds):
+                for j, n in enumerate(sizes[:-1]):
+                    paths_file.write_text(json.dumps(paths[:n]))
+                    for name in GROWTH:
+                        growth_runs[name][j].append(
+                            _run_child(name, paths_file, corpus, args.workers)
+                        )
+        reference.append(_reference_seconds())
         methods = _growth_medians(growth_runs, whole)
         paths_file.write_text(json.dumps(paths[:: max(1, len(paths) // 160)]))
         profile = _run_child("profile", paths_file, corpus, args.workers)

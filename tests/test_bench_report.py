@@ -12,6 +12,7 @@ from benchmarks.run import (
     _growth_medians,
     _linearity,
     _median_run,
+    growth_schedule,
     report,
 )
 
@@ -25,6 +26,19 @@ def _run(wall: float, compute: float | None = None, **extra) -> dict:
     }
     run.update(extra)
     return run
+
+
+def test_growth_rounds_are_spread_among_the_whole_corpus_rounds():
+    # 5 whole-corpus rounds, 3 growth rounds: after the 1st, 2nd and 4th, not bunched at the end
+    assert growth_schedule(5, 3) == [1, 1, 0, 1, 0]
+    assert growth_schedule(3, 5) == [2, 2, 1]  # more growth rounds than whole ones
+    assert growth_schedule(1, 3) == [3]
+    for repeats, growth in [(5, 3), (3, 5), (4, 4), (7, 2), (2, 0)]:
+        plan = growth_schedule(repeats, growth)
+        assert len(plan) == repeats and sum(plan) == growth
+        assert max(plan) - min(plan) <= 1 + growth // repeats
+    with pytest.raises(ValueError):
+        growth_schedule(0, 3)
 
 
 def test_median_run_is_the_middle_one_by_wall_time():
