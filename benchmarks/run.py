@@ -18,9 +18,11 @@ spread among the whole-corpus rounds, so that a machine that slows down during t
 not bend the line); a straight line
 through (words, compute seconds) says whether the cost is linear. Peak RSS is
 sampled (every 50 ms) over the child and all its descendants (the Dask workers, nanny and
-scheduler included), summed. The whole corpus runs ``--repeats`` times per method (default 5),
-the methods interleaved; before each round and at the end a fixed pure-Python loop is timed, to
-show the machine's speed and how far it drifted during the run.
+scheduler included), summed; the sampler lists the descendants only every 10th sample, so that
+it takes almost no CPU from the runs it measures (:class:`TreeRSS`). The whole corpus runs
+``--repeats`` times per method (default 5), the methods interleaved; before each round and at
+the end a fixed pure-Python loop is timed, to show the machine's speed and how far it drifted
+during the run.
 
 Also measured: agreement of the fast sentence splitter with pysbd over every BBC paragraph, where
 the time of one article goes (cProfile of ``analyze``'s direct callees on a sample), and, when
@@ -242,25 +244,48 @@ def child(args) -> None:
 # The parent: runs each child, samples its memory, writes the report
 
 
-def _tree_rss(proc) -> int:
-    import psutil
+class TreeRSS:
+    """The summed RSS of a process and all its descendants, cheap enough to sample every 50 ms
+    beside a run that needs both cores.
 
-    total = 0
-    try:
-        procs = [proc] + proc.children(recursive=True)
-    except psutil.Error:
-        return 0
-    for p in procs:
-        try:
-            total += p.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
+    Listing the descendants (``psutil.Process.children(recursive=True)``) reads every process
+    of the machine: ~2.5 ms a call. Done at every sample of a Dask run, that took 0.26 s of CPU
+    over 7 s, ~4% of a core taken from two workers that have no core to spare, while a
+    one-worker run has an idle core for it: it slowed the two-worker runs more than the others
+    and biased the scaling figure against them. Here the list is refreshed only every
+    ``refresh`` samples (and whenever a known process has gone); the samples between read the
+    RSS of the known processes only (~0.05 ms each). A process started since the last refresh
+    is missed for at most ``refresh`` samples, while it is young and small.
+    """
+
+    def __init__(self, pid: int, refresh: int = 10):
+        import psutil
+
+        self._root = psutil.Process(pid)
+        self._refresh = refresh
+        self._procs: list = []
+        self._age = refresh  # list them at the first sample
+
+    def __call__(self) -> int:
+        import psutil
+
+        if self._age >= self._refresh:
+            try:
+                self._procs = [self._root] + self._root.children(recursive=True)
+            except psutil.Error:
+                self._procs = []
+            self._age = 0
+        self._age += 1
+        total = 0
+        for p in self._procs:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                self._age = self._refresh  # one has gone: list them again next time
+        return total
 
 
 def _run_child(name: str, paths_file: Path, corpus: Path, workers: int) -> dict:
-    import psutil
-
     cmd = [
         sys.executable,
         "-m",
@@ -280,11 +305,11 @@ def _run_child(name: str, paths_file: Path, corpus: Path, workers: int) -> dict:
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=HERE.parent
     )
     peak = [0]
-    ps = psutil.Process(proc.pid)
+    tree_rss = TreeRSS(proc.pid)
 
     def sample():
         while proc.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(ps))
+            peak[0] = max(peak[0], tree_rss())
             time.sleep(0.05)
 
     exited = []

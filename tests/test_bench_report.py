@@ -1,14 +1,19 @@
 """The benchmark's report: which run stands for a method and size, and how linearity is judged.
 
-These check the arithmetic of ``benchmarks/run.py`` on made-up runs; they time nothing."""
+These check the arithmetic of ``benchmarks/run.py`` on made-up runs, and its memory sampler on a
+small process tree; they time nothing."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import pytest
 
 from benchmarks.run import (
     GROWTH,
     HEADLINE,
+    TreeRSS,
     _growth_medians,
     _linearity,
     _median_run,
@@ -101,3 +106,63 @@ def test_report_adds_the_fit_of_the_fastest_runs_for_reference():
     assert fast > 0.98  # 2.5, 5.0, 10.0 and 19.0 s of compute for 1, 2, 4 and 8 thousand words
     res["growth_repeats"] = 1
     assert "the same on the fastest" not in report(res)
+
+
+_TREE = """
+import subprocess, sys, time
+kid = subprocess.Popen([sys.executable, "-c",
+    "import sys, time; b = bytearray(64 * 2**20); print('up', flush=True); sys.stdin.read()"],
+    stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+kid.stdout.readline()
+print("ready", flush=True)
+sys.stdin.readline()
+kid.stdin.close(); kid.wait()
+print("alone", flush=True)
+sys.stdin.readline()
+"""
+
+
+def _rss_of(pid: int) -> int:
+    import psutil
+
+    return psutil.Process(pid).memory_info().rss
+
+
+def test_tree_rss_sums_the_descendants_and_notices_one_that_has_gone():
+    import psutil
+
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _TREE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert parent.stdout.readline().strip() == "ready"
+        (grandchild,) = psutil.Process(parent.pid).children(recursive=True)
+        sample = TreeRSS(parent.pid, refresh=1000)  # lists the tree at the first sample only
+        both = sample()
+        assert both >= 64 * 2**20  # the grandchild's 64 MB buffer counts
+        assert both == pytest.approx(_rss_of(parent.pid) + grandchild.memory_info().rss, rel=0.1)
+        parent.stdin.write("\n")
+        parent.stdin.flush()
+        assert parent.stdout.readline().strip() == "alone"
+        assert sample() == pytest.approx(_rss_of(parent.pid), rel=0.1)  # the gone one drops out
+        assert sample._age == sample._refresh  # and the tree is listed again at the next sample
+        sample()
+        assert sample._procs == [psutil.Process(parent.pid)]
+    finally:
+        parent.kill()
+        parent.wait()
+
+
+def test_tree_rss_lists_the_tree_again_every_refresh_samples():
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _TREE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        sample = TreeRSS(parent.pid, refresh=3)
+        first = sample()  # the parent, maybe before its child started
+        assert parent.stdout.readline().strip() == "ready"
+        sample(), sample()
+        assert sample() >= first + 64 * 2**20  # the 4th sample lists the tree again
+    finally:
+        parent.kill()
+        parent.wait()
