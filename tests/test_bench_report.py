@@ -109,9 +109,10 @@ def test_report_adds_the_fit_of_the_fastest_runs_for_reference():
 
 
 _TREE = """
-import subprocess, sys, time
+import subprocess, sys
+sys.stdin.readline()  # start the child only when told: the test samples the parent alone first
 kid = subprocess.Popen([sys.executable, "-c",
-    "import sys, time; b = bytearray(64 * 2**20); print('up', flush=True); sys.stdin.read()"],
+    "import sys; b = bytearray(64 * 2**20); print('up', flush=True); sys.stdin.read()"],
     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 kid.stdout.readline()
 print("ready", flush=True)
@@ -120,6 +121,18 @@ kid.stdin.close(); kid.wait()
 print("alone", flush=True)
 sys.stdin.readline()
 """
+
+
+def _start_tree():
+    return subprocess.Popen(
+        [sys.executable, "-c", _TREE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+
+
+def _tell(proc, expect: str) -> None:
+    proc.stdin.write("\n")
+    proc.stdin.flush()
+    assert proc.stdout.readline().strip() == expect
 
 
 def _rss_of(pid: int) -> int:
@@ -131,19 +144,15 @@ def _rss_of(pid: int) -> int:
 def test_tree_rss_sums_the_descendants_and_notices_one_that_has_gone():
     import psutil
 
-    parent = subprocess.Popen(
-        [sys.executable, "-c", _TREE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
+    parent = _start_tree()
     try:
-        assert parent.stdout.readline().strip() == "ready"
+        _tell(parent, "ready")
         (grandchild,) = psutil.Process(parent.pid).children(recursive=True)
         sample = TreeRSS(parent.pid, refresh=1000)  # lists the tree at the first sample only
         both = sample()
         assert both >= 64 * 2**20  # the grandchild's 64 MB buffer counts
         assert both == pytest.approx(_rss_of(parent.pid) + grandchild.memory_info().rss, rel=0.1)
-        parent.stdin.write("\n")
-        parent.stdin.flush()
-        assert parent.stdout.readline().strip() == "alone"
+        _tell(parent, "alone")
         assert sample() == pytest.approx(_rss_of(parent.pid), rel=0.1)  # the gone one drops out
         assert sample._age == sample._refresh  # and the tree is listed again at the next sample
         sample()
@@ -154,13 +163,11 @@ def test_tree_rss_sums_the_descendants_and_notices_one_that_has_gone():
 
 
 def test_tree_rss_lists_the_tree_again_every_refresh_samples():
-    parent = subprocess.Popen(
-        [sys.executable, "-c", _TREE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
+    parent = _start_tree()
     try:
         sample = TreeRSS(parent.pid, refresh=3)
-        first = sample()  # the parent, maybe before its child started
-        assert parent.stdout.readline().strip() == "ready"
+        first = sample()  # the parent alone: it starts its child when told
+        _tell(parent, "ready")
         sample(), sample()
         assert sample() >= first + 64 * 2**20  # the 4th sample lists the tree again
     finally:
